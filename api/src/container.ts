@@ -1,0 +1,55 @@
+import type { ApiConfig } from './config.js';
+import { openDatabase, type Database } from './repositories/db/client.js';
+import { ListingRepository } from './repositories/listing.repository.js';
+import { MediaServerClient } from './repositories/media.client.js';
+import { createPresenceRepository, type PresenceRepository } from './repositories/presence.repository.js';
+import { connectRedis, RedisHealth, type RedisClient } from './repositories/redis.js';
+import { SessionRepository } from './repositories/session.repository.js';
+import { StreamRepository } from './repositories/stream.repository.js';
+import { UserRepository } from './repositories/user.repository.js';
+import { AuthService } from './services/auth.service.js';
+import { CatalogService } from './services/catalog.service.js';
+import { HealthService } from './services/health.service.js';
+import { RoomService } from './services/room.service.js';
+import { StreamService } from './services/stream.service.js';
+
+/** Everything the http and realtime layers may call, built once per process. */
+export type Services = {
+  db: Database;
+  redis: RedisClient | undefined;
+  presence: PresenceRepository;
+  auth: AuthService;
+  health: HealthService;
+  catalog: CatalogService;
+  streams: StreamService;
+  rooms: RoomService;
+  close(): Promise<void>;
+};
+
+export async function createServices(config: ApiConfig): Promise<Services> {
+  const db = await openDatabase(config.database);
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+  const presence = createPresenceRepository(redis, config.nodeId);
+  const users = new UserRepository(db.prisma);
+  const streamRepo = new StreamRepository(db.prisma);
+  const auth = new AuthService(users, new SessionRepository(db.prisma), config.sessionTtlMs);
+  let closed: Promise<void> | undefined;
+  return {
+    db,
+    redis,
+    presence,
+    auth,
+    health: new HealthService(db, new RedisHealth(redis), new MediaServerClient(config.mediaUrl), config.nodeId),
+    catalog: new CatalogService(new ListingRepository(db.prisma), (key) => `/api/media/images/${encodeURIComponent(key)}`),
+    streams: new StreamService(streamRepo, presence),
+    rooms: new RoomService(streamRepo, presence),
+    close() {
+      closed ??= (async () => {
+        await presence.clearNode().catch(() => undefined);
+        if (redis) await redis.quit().catch(() => undefined);
+        await db.close();
+      })();
+      return closed;
+    },
+  };
+}

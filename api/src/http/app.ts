@@ -1,0 +1,85 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type { Services } from '../container.js';
+import type { Principal } from '../services/auth.service.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import { createMetrics, metricsMiddleware } from './metrics.js';
+import { buildOpenApiDocument, createOpenApiRegistry } from './openapi.js';
+import { loginRateLimit } from './rate-limit.js';
+import { mountRoutes } from './route.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { catalogRoutes } from './routes/catalog.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { sessionTokenOf } from './session-cookie.js';
+import { webAppRouter } from './static.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal | null;
+  }
+}
+
+export type AppOptions = {
+  logger: Logger;
+  nodeId: string;
+  cookieSecure: boolean;
+  trustProxy: boolean;
+  webDist: string | undefined;
+  loginRateLimit: { limit: number; windowMs: number };
+};
+
+export function createApp(services: Services, opts: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', opts.trustProxy);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // hls.js plays through MediaSource blobs; listing images may be data URLs in previews.
+          'media-src': ["'self'", 'blob:'],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'connect-src': ["'self'", 'ws:', 'wss:'],
+        },
+      },
+    }),
+  );
+  app.use(pinoHttp({ logger: opts.logger, autoLogging: { ignore: (req) => req.url === '/api/health' || req.url === '/metrics' } }));
+
+  const metrics = createMetrics(opts.nodeId);
+  app.use(metricsMiddleware(metrics));
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: '256kb' }));
+  api.use((req, _res, next) => {
+    services.auth.authenticate(sessionTokenOf(req)).then((user) => {
+      req.principal = user ? { userId: user.id, roles: user.roles } : null;
+      next();
+    }, next);
+  });
+  api.post('/auth/login', loginRateLimit({ ...opts.loginRateLimit, redis: services.redis }));
+
+  const registry = createOpenApiRegistry();
+  mountRoutes(api, registry, [
+    ...healthRoutes(services.health),
+    ...authRoutes(services.auth, opts.cookieSecure),
+    ...catalogRoutes(services.catalog, services.streams),
+  ]);
+  const openApiDocument = buildOpenApiDocument(registry);
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  api.use(notFoundHandler);
+  app.use('/api', api);
+
+  const web = opts.webDist ? webAppRouter(opts.webDist) : undefined;
+  if (web) app.use(web);
+  app.use(notFoundHandler);
+  app.use(errorHandler(opts.logger));
+  return app;
+}

@@ -1,0 +1,30 @@
+import type { RequestHandler } from 'express';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+export type Metrics = { registry: Registry; httpDuration: Histogram<'method' | 'route' | 'status'> };
+
+export function createMetrics(nodeId: string): Metrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ node: nodeId });
+  collectDefaultMetrics({ register: registry });
+  const httpDuration = new Histogram({
+    name: 'hawker_http_request_duration_seconds',
+    help: 'HTTP request duration by route template',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  return { registry, httpDuration };
+}
+
+/** Times each request, labelled by the route template (not the raw URL) to bound cardinality. */
+export function metricsMiddleware(metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const end = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const routePath = (req.route as { path?: string } | undefined)?.path;
+      end({ method: req.method, route: routePath ? req.baseUrl + routePath : 'unmatched', status: String(res.statusCode) });
+    });
+    next();
+  };
+}

@@ -1,0 +1,121 @@
+import type { Request, Response, Router } from 'express';
+import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { apiErrorBodySchema } from '@hawker/shared';
+import type { z, ZodType } from 'zod';
+import { AppError } from '../errors.js';
+import type { Principal } from '../services/auth.service.js';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export type RouteContext<B, Q, P> = {
+  body: B;
+  query: Q;
+  params: P;
+  principal: Principal | null;
+  req: Request;
+  res: Response;
+};
+
+/**
+ * One declaration per route: the zod schemas validate input at the edge, type
+ * the handler, and generate the OpenAPI document, so the contract is never
+ * written twice. Handlers return the response body; errors are thrown as
+ * AppError and rendered by the error handler.
+ */
+export type RouteSpec<B, Q, P, R> = {
+  method: Method;
+  path: string;
+  summary: string;
+  tags: string[];
+  auth: 'none' | 'optional' | 'required';
+  body?: ZodType<B>;
+  query?: ZodType<Q>;
+  params?: ZodType<P>;
+  /** Request header names documented and required, e.g. Idempotency-Key. */
+  headers?: ZodType<Record<string, string>>;
+  status?: number;
+  response: ZodType<R>;
+  errors?: number[];
+  handler: (ctx: RouteContext<B, Q, P>) => Promise<R> | R;
+};
+
+// Erases the per-route generics so routes of different shapes share one array.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRouteSpec = RouteSpec<any, any, any, any>;
+
+export function route<B = undefined, Q = undefined, P = undefined, R = unknown>(spec: RouteSpec<B, Q, P, R>): RouteSpec<B, Q, P, R> {
+  return spec;
+}
+
+const errorDescriptions: Record<number, string> = {
+  400: 'Invalid request',
+  401: 'Not logged in or wrong credentials',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Conflict',
+  429: 'Rate limited',
+};
+
+export function mountRoutes(router: Router, registry: OpenAPIRegistry, specs: AnyRouteSpec[]): void {
+  for (const spec of specs) {
+    registry.registerPath(toOpenApi(spec));
+    router[spec.method](spec.path, async (req, res, next) => {
+      try {
+        const principal = req.principal ?? null;
+        if (spec.auth === 'required' && !principal) throw AppError.unauthenticated();
+        const ctx: RouteContext<unknown, unknown, unknown> = {
+          body: spec.body ? parseOrThrow(spec.body, req.body ?? {}, 'body') : undefined,
+          query: spec.query ? parseOrThrow(spec.query, req.query, 'query') : undefined,
+          params: spec.params ? parseOrThrow(spec.params, req.params, 'params') : undefined,
+          principal,
+          req,
+          res,
+        };
+        const result: unknown = await spec.handler(ctx);
+        if (!res.headersSent) res.status(spec.status ?? 200).json(result ?? null);
+      } catch (err) {
+        next(err);
+      }
+    });
+  }
+}
+
+function parseOrThrow<T>(schema: ZodType<T>, value: unknown, where: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const param = issue && issue.path.length > 0 ? issue.path.join('.') : undefined;
+  const message = issue ? `${param ?? where}: ${issue.message}` : `invalid ${where}`;
+  throw AppError.badRequest(issue?.code === 'unrecognized_keys' ? 'unknown_parameter' : 'invalid_' + where, message, param);
+}
+
+function toOpenApi(spec: AnyRouteSpec): RouteConfig {
+  const responses: RouteConfig['responses'] = {
+    [spec.status ?? 200]: { description: 'Success', content: { 'application/json': { schema: spec.response } } },
+  };
+  const errorStatuses = new Set([
+    ...(spec.errors ?? []),
+    ...(spec.body || spec.query || spec.params ? [400] : []),
+    ...(spec.auth === 'required' ? [401] : []),
+  ]);
+  for (const status of errorStatuses) {
+    responses[status] = {
+      description: errorDescriptions[status] ?? 'Error',
+      content: { 'application/json': { schema: apiErrorBodySchema } },
+    };
+  }
+  return {
+    method: spec.method,
+    path: spec.path.replace(/:(\w+)/g, '{$1}'),
+    summary: spec.summary,
+    tags: spec.tags,
+    ...(spec.auth === 'required' ? { security: [{ sessionCookie: [] }] } : {}),
+    request: {
+      ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
+      ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
+      ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
+      ...(spec.headers ? { headers: spec.headers as z.ZodObject } : {}),
+    },
+    responses,
+  };
+}

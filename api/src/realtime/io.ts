@@ -1,0 +1,57 @@
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '@hawker/shared';
+import { Server, type Socket } from 'socket.io';
+import type { Logger } from 'pino';
+import { readSessionToken } from '../http/session-cookie.js';
+import type { RedisClient } from '../repositories/redis.js';
+import type { AuthService } from '../services/auth.service.js';
+import type { RoomService } from '../services/room.service.js';
+import { registerRoomHandlers } from './room.handlers.js';
+import type { TaskTracker } from './task-tracker.js';
+
+export type HawkerServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type HawkerSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export type RealtimeDeps = {
+  auth: AuthService;
+  rooms: RoomService;
+  logger: Logger;
+  nodeId: string;
+  /** Background work (e.g. leave-on-disconnect) that shutdown waits for before closing Redis. */
+  tasks: TaskTracker;
+  /** Two dedicated connections (pub, sub) for the adapter; absent = in-memory adapter. */
+  redis?: { pub: RedisClient; sub: RedisClient };
+};
+
+/**
+ * The Socket.IO server, typed with the shared contract. With Redis the adapter
+ * carries every room broadcast to every api node. Guests may connect (watch,
+ * read chat); the session cookie on the handshake identifies users.
+ */
+export function createRealtimeServer(http: HttpServer, deps: RealtimeDeps): HawkerServer {
+  const io: HawkerServer = new Server(http, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    ...(deps.redis ? { adapter: createAdapter(deps.redis.pub, deps.redis.sub, { key: 'hawker:io' }) } : {}),
+  });
+
+  io.use((socket, next) => {
+    const token = readSessionToken(socket.handshake.headers.cookie);
+    deps.auth
+      .authenticate(token)
+      .then((user) => {
+        socket.data = { userId: user?.id ?? null, roles: user?.roles ?? [], nodeId: deps.nodeId };
+        next();
+      })
+      .catch((err: unknown) => {
+        deps.logger.error({ err }, 'socket handshake auth failed');
+        next(new Error('internal_error'));
+      });
+  });
+
+  io.on('connection', (socket) => {
+    registerRoomHandlers(io, socket, deps);
+  });
+  return io;
+}

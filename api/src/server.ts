@@ -1,0 +1,62 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApiConfig } from './config.js';
+import { createServices, type Services } from './container.js';
+import { createApp } from './http/app.js';
+import { createLogger } from './logger.js';
+import { createRealtimeServer, type HawkerServer } from './realtime/io.js';
+import { connectRedis } from './repositories/redis.js';
+import { TaskTracker } from './realtime/task-tracker.js';
+
+export type RunningApi = { url: string; io: HawkerServer; services: Services; close(): Promise<void> };
+
+/** Starts one api node (HTTP + Socket.IO) and returns a handle whose close() is idempotent. */
+export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
+  const logger = createLogger(config.logLevel, { node: config.nodeId });
+  const services = await createServices(config);
+  const app = createApp(services, {
+    logger,
+    nodeId: config.nodeId,
+    cookieSecure: config.cookieSecure,
+    trustProxy: config.trustProxy,
+    webDist: config.webDist,
+    loginRateLimit: config.loginRateLimit,
+  });
+  const http = createServer(app);
+  const adapterRedis = config.redisUrl ? { pub: await connectRedis(config.redisUrl), sub: await connectRedis(config.redisUrl) } : undefined;
+  const tasks = new TaskTracker();
+  const io = createRealtimeServer(http, {
+    tasks,
+    auth: services.auth,
+    rooms: services.rooms,
+    logger: logger.child({ component: 'realtime' }),
+    nodeId: config.nodeId,
+    ...(adapterRedis ? { redis: adapterRedis } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  const url = `http://${config.host}:${port}`;
+  logger.info({ url, db: services.db.kind, redis: Boolean(config.redisUrl) }, 'api listening');
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    io,
+    services,
+    close() {
+      closed ??= (async () => {
+        await new Promise<void>((resolve) => {
+          void io.close(() => resolve());
+        });
+        await tasks.drain();
+        if (adapterRedis) await Promise.all([adapterRedis.pub.quit(), adapterRedis.sub.quit()]).catch(() => undefined);
+        await services.close();
+        logger.info('api stopped');
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { inject } from 'vitest';
+import { loadApiConfig } from '../../api/src/config.js';
+import { startApiServer, type RunningApi } from '../../api/src/server.js';
+
+export type TestApiOptions = { redis?: boolean; mediaUrl?: string; env?: Record<string, string> };
+
+/** Starts a real api node (HTTP + Socket.IO) on a free port against the run's test database. */
+export async function startTestApi(opts: TestApiOptions = {}): Promise<RunningApi> {
+  const config = loadApiConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: inject('databaseUrl'),
+    LOG_LEVEL: 'silent',
+    ...(opts.redis ? { REDIS_URL: inject('redisUrl') } : {}),
+    ...(opts.mediaUrl ? { MEDIA_URL: opts.mediaUrl } : {}),
+    ...opts.env,
+  });
+  return startApiServer(config);
+}
+
+/** A cookie-keeping JSON client, like a browser tab. */
+export class HttpClient {
+  private cookie = '';
+  constructor(private readonly baseUrl: string) {}
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await fetch(this.baseUrl + path, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const setCookie = res.headers.getSetCookie();
+    for (const c of setCookie) {
+      const pair = c.split(';')[0] ?? '';
+      this.cookie = pair.endsWith('=') ? '' : pair;
+    }
+    const text = await res.text();
+    let json: unknown = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    // Tests assert on the shape; `any` keeps them readable.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return { status: res.status, headers: res.headers, body: json as any, text };
+  }
+
+  get cookieHeader(): string {
+    return this.cookie;
+  }
+
+  get = (path: string) => this.request('GET', path);
+  post = (path: string, body?: unknown, headers?: Record<string, string>) => this.request('POST', path, body, headers);
+
+  async login(email: string, password = 'hawker-demo') {
+    const res = await this.post('/api/auth/login', { email, password });
+    if (res.status !== 200) throw new Error(`login failed for ${email}: ${res.status} ${res.text}`);
+    return res.body as { user: { id: string; email: string } };
+  }
+}
