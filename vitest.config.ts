@@ -23,6 +23,8 @@ export default defineConfig({
       { extends: true, test: { name: 'api', include: ['api/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'media', include: ['media-server/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
+      { extends: true, test: { name: 'quality', include: ['test/quality/**/*.test.ts'] } },
+      'web/vitest.config.ts',
     ],
   },
 });

@@ -14,3 +14,21 @@ export const healthResponseSchema = z.object({
   uptimeSeconds: z.number(),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+/** GET /health on the media-server; the api reads it into `checks.media`. */
+export const mediaWorkerStatsSchema = z.object({
+  index: z.number().int().nonnegative(),
+  pid: z.number().int().positive(),
+  alive: z.boolean(),
+  routers: z.number().int().nonnegative(),
+  consumers: z.number().int().nonnegative(),
+  restarts: z.number().int().nonnegative(),
+  rtcMinPort: z.number().int(),
+  rtcMaxPort: z.number().int(),
+});
+
+export const mediaHealthResponseSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  workers: z.array(mediaWorkerStatsSchema),
+});
+export type MediaHealthResponse = z.infer<typeof mediaHealthResponseSchema>;

@@ -1,21 +1,12 @@
 import { z } from 'zod';
+import { CURRENCY_EXPONENTS } from './format.js';
+
+export { CURRENCY_EXPONENTS, formatMoney } from './format.js';
 
 /**
  * Money is always an integer count of the currency's minor unit (cents, fen...).
  * Floats never represent money anywhere in Hawker: a price of 12.99 USD is 1299.
  */
-
-/** Minor-unit exponents for the currencies we accept; unknown codes are rejected. */
-export const CURRENCY_EXPONENTS = {
-  USD: 2,
-  EUR: 2,
-  GBP: 2,
-  CNY: 2,
-  HKD: 2,
-  SGD: 2,
-  JPY: 0,
-  KRW: 0,
-} as const;
 
 export type CurrencyCode = keyof typeof CURRENCY_EXPONENTS;
 export const currencyCodes = Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]];
@@ -66,14 +57,4 @@ export function allocateMinor(amountMinor: number, weights: readonly number[]): 
     remainder -= 1;
   }
   return parts;
-}
-
-export function formatMoney(amountMinor: number, currency: string, locale = 'en-US'): string {
-  const exponent = CURRENCY_EXPONENTS[currency as CurrencyCode] ?? 2;
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: exponent,
-    maximumFractionDigits: exponent,
-  }).format(amountMinor / 10 ** exponent);
 }

@@ -1,4 +1,4 @@
-import type { ComponentStatus } from '@hawker/shared';
+import { mediaHealthResponseSchema, type ComponentStatus } from '@hawker/shared';
 
 /** Talks to the media-server process over HTTP. */
 export class MediaServerClient {
@@ -8,9 +8,11 @@ export class MediaServerClient {
     if (!this.baseUrl) return { status: 'disabled' };
     try {
       const res = await fetch(new URL('/health', this.baseUrl), { signal: AbortSignal.timeout(1500) });
-      const body = (await res.json()) as { workers?: unknown[] };
-      const workers = Array.isArray(body.workers) ? body.workers.length : undefined;
-      return { status: res.ok ? 'ok' : 'degraded', ...(workers === undefined ? {} : { workers }) };
+      const body = mediaHealthResponseSchema.safeParse(await res.json());
+      if (!body.success) return { status: 'degraded' };
+      // Only live workers can take publishers and viewers.
+      const workers = body.data.workers.filter((w) => w.alive).length;
+      return { status: res.ok ? 'ok' : 'degraded', workers };
     } catch {
       return { status: 'down' };
     }

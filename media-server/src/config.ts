@@ -1,0 +1,102 @@
+import os from 'node:os';
+import { z } from 'zod';
+import { MediaConfigError, type ConfigIssue } from './errors.js';
+import { logLevels } from './logger.js';
+
+/**
+ * The media server's whole configuration, read from the environment exactly
+ * once at start-up (immich / mediasoup-demo style). Nothing else in the
+ * service reads process.env: everything downstream receives a MediaConfig.
+ */
+
+const variables = ['MEDIA_PORT', 'MEDIA_HOST', 'MEDIA_WORKERS', 'RTC_MIN_PORT', 'RTC_MAX_PORT', 'MEDIA_ANNOUNCED_IP', 'LOG_LEVEL'] as const;
+type Variable = (typeof variables)[number];
+
+/**
+ * A base-10 integer in [min, max]. Stricter than z.coerce.number(), which
+ * would accept "1e3", "0x10" or " " (→ 0) and start the server on a port
+ * nobody asked for.
+ */
+function integer(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, { error: `must be a whole number between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}` }),
+    )
+    .optional()
+    .transform((v) => v ?? fallback);
+}
+
+const ip = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });
+
+function schema(defaultWorkers: number) {
+  return z
+    .object({
+      MEDIA_PORT: integer(0, 65535, 4000),
+      MEDIA_HOST: z.string().min(1).default('127.0.0.1'),
+      MEDIA_WORKERS: integer(1, 1024, defaultWorkers),
+      RTC_MIN_PORT: integer(1, 65535, 40000),
+      RTC_MAX_PORT: integer(1, 65535, 49999),
+      MEDIA_ANNOUNCED_IP: ip.default('127.0.0.1'),
+      LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
+    })
+    .superRefine((env, ctx) => {
+      if (env.RTC_MIN_PORT > env.RTC_MAX_PORT) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['RTC_MAX_PORT'],
+          message: `must be >= RTC_MIN_PORT (${env.RTC_MIN_PORT})`,
+        });
+        return;
+      }
+      // Each worker gets its own slice of the range; an empty slice would
+      // make that worker fail its first createWebRtcTransport() at show time.
+      const size = env.RTC_MAX_PORT - env.RTC_MIN_PORT + 1;
+      if (size < env.MEDIA_WORKERS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MEDIA_WORKERS'],
+          message: `${env.MEDIA_WORKERS} workers cannot share ${size} RTC ports (RTC_MIN_PORT..RTC_MAX_PORT)`,
+        });
+      }
+    })
+    .transform((env) => ({
+      port: env.MEDIA_PORT,
+      host: env.MEDIA_HOST,
+      numWorkers: env.MEDIA_WORKERS,
+      rtcMinPort: env.RTC_MIN_PORT,
+      rtcMaxPort: env.RTC_MAX_PORT,
+      announcedIp: env.MEDIA_ANNOUNCED_IP,
+      logLevel: env.LOG_LEVEL,
+    }));
+}
+
+export type MediaConfig = Readonly<z.output<ReturnType<typeof schema>>>;
+
+/**
+ * Validates the environment and returns a frozen config, or throws a
+ * MediaConfigError naming every bad variable. Empty strings count as unset,
+ * because `MEDIA_PORT=` in a .env file means "use the default", not port 0.
+ */
+export function loadMediaConfig(env: NodeJS.ProcessEnv = process.env): MediaConfig {
+  const raw: Partial<Record<Variable, string>> = {};
+  for (const name of variables) {
+    const value = env[name]?.trim();
+    if (value) raw[name] = value;
+  }
+  const result = schema(os.availableParallelism()).safeParse(raw);
+  if (!result.success) {
+    const issues: ConfigIssue[] = result.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? 'environment');
+      const got = raw[variable as Variable];
+      return { variable, message: got === undefined ? issue.message : `${issue.message} (got "${got}")` };
+    });
+    throw new MediaConfigError(issues);
+  }
+  return Object.freeze(result.data);
+}

@@ -1,0 +1,33 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// Lint, format and type checks run inside `npm test` so they count in CI's
+// totals like any other test; each must finish with zero findings.
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = (name: string) => path.join(root, 'node_modules/.bin', name);
+
+function check(cmd: string, args: string[]) {
+  const res = spawnSync(bin(cmd), args, { cwd: root, encoding: 'utf8', timeout: 300_000 });
+  return { status: res.status, output: `${res.stdout}\n${res.stderr}`.trim() };
+}
+
+describe('code quality', () => {
+  it('eslint: zero warnings, layering enforced', { timeout: 300_000 }, () => {
+    const res = check('eslint', ['.', '--max-warnings', '0']);
+    expect(res.output, res.output).not.toMatch(/problem/);
+    expect(res.status).toBe(0);
+  });
+
+  it('prettier: every file formatted', { timeout: 120_000 }, () => {
+    const res = check('prettier', ['--check', '.', '--log-level', 'warn']);
+    expect(res.status, res.output).toBe(0);
+  });
+
+  it('tsc: the whole repo type-checks in strict mode', { timeout: 300_000 }, () => {
+    const res = check('tsc', ['-p', 'tsconfig.json', '--noEmit']);
+    expect(res.status, res.output).toBe(0);
+    const web = check('tsc', ['-p', 'web/tsconfig.json', '--noEmit']);
+    expect(web.status, web.output).toBe(0);
+  });
+});
