@@ -5,6 +5,7 @@
 // processes on the local PostgreSQL and Redis behind a small round-robin proxy.
 // Ctrl-C stops every child process.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { log, root, spawnService } from './lib.mjs';
 
@@ -12,6 +13,8 @@ const cluster = process.argv.includes('--cluster');
 const port = Number(process.env.PORT ?? 8080);
 const mediaPort = Number(process.env.MEDIA_PORT ?? 4000);
 const env = { ...process.env };
+// One secret per run, shared by the api and the media-server (media tokens, internal calls).
+env.MEDIA_TOKEN_SECRET ??= randomBytes(32).toString('hex');
 if (cluster) {
   env.DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/hawker';
   env.REDIS_URL ??= 'redis://127.0.0.1:6379';
@@ -26,7 +29,11 @@ if (setup.status !== 0) process.exit(setup.status ?? 1);
 const tsx = path.join(root, 'node_modules/.bin/tsx');
 const children = [];
 const mediaUrl = `http://127.0.0.1:${mediaPort}`;
-children.push(spawnService('media', tsx, ['media-server/src/main.ts'], { ...env, MEDIA_PORT: String(mediaPort) }));
+// The media-server reports broadcasts going live / ending to any api node.
+const apiInternalUrl = `http://127.0.0.1:${cluster ? port + 1 : port}`;
+children.push(
+  spawnService('media', tsx, ['media-server/src/main.ts'], { ...env, MEDIA_PORT: String(mediaPort), API_INTERNAL_URL: apiInternalUrl }),
+);
 const apiEnv = { ...env, MEDIA_URL: env.MEDIA_URL ?? mediaUrl, WEB_DIST: path.join(root, 'web/dist') };
 if (cluster) {
   const ports = [port + 1, port + 2];

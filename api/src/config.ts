@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -21,6 +22,8 @@ const envSchema = z.object({
   PGLITE_DIR: z.string().default(path.join(repoRoot, 'data', 'pglite')),
   REDIS_URL: optionalUrl,
   MEDIA_URL: optionalUrl,
+  // Shared with the media-server: signs media tokens and authenticates internal calls.
+  MEDIA_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   WEB_DIST: z.string().optional(),
   NODE_ID: z.string().min(1).max(64).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -37,6 +40,7 @@ export type ApiConfig = {
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   redisUrl: string | undefined;
   mediaUrl: string | undefined;
+  mediaTokenSecret: string;
   webDist: string | undefined;
   nodeId: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -65,12 +69,16 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     throw new ConfigError(`invalid api configuration: ${problems}`);
   }
   const e = parsed.data;
+  if (e.MEDIA_URL && !e.MEDIA_TOKEN_SECRET)
+    throw new ConfigError('invalid api configuration: MEDIA_TOKEN_SECRET: required when MEDIA_URL is set');
   return {
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.PGLITE_DIR },
     redisUrl: e.REDIS_URL,
     mediaUrl: e.MEDIA_URL,
+    // Without a media-server nothing verifies tokens; a per-process random secret keeps minting working.
+    mediaTokenSecret: e.MEDIA_TOKEN_SECRET ?? randomBytes(32).toString('hex'),
     webDist: e.WEB_DIST,
     nodeId: e.NODE_ID ?? `api-${process.pid}`,
     logLevel: e.LOG_LEVEL,

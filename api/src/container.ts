@@ -12,6 +12,9 @@ import { CatalogService } from './services/catalog.service.js';
 import { HealthService } from './services/health.service.js';
 import { RoomService } from './services/room.service.js';
 import { StreamService } from './services/stream.service.js';
+import { DomainEvents } from './services/domain-events.js';
+import { MediaTokenService } from './services/media-token.service.js';
+import type { Logger } from 'pino';
 
 /** Everything the http and realtime layers may call, built once per process. */
 export type Services = {
@@ -23,25 +26,29 @@ export type Services = {
   catalog: CatalogService;
   streams: StreamService;
   rooms: RoomService;
+  events: DomainEvents;
   close(): Promise<void>;
 };
 
-export async function createServices(config: ApiConfig): Promise<Services> {
+export async function createServices(config: ApiConfig, logger: Logger): Promise<Services> {
   const db = await openDatabase(config.database);
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
   const presence = createPresenceRepository(redis, config.nodeId);
   const users = new UserRepository(db.prisma);
   const streamRepo = new StreamRepository(db.prisma);
   const auth = new AuthService(users, new SessionRepository(db.prisma), config.sessionTtlMs);
+  const events = new DomainEvents(logger.child({ component: 'events' }));
+  const media = new MediaServerClient(config.mediaUrl, config.mediaTokenSecret);
   let closed: Promise<void> | undefined;
   return {
     db,
     redis,
     presence,
     auth,
-    health: new HealthService(db, new RedisHealth(redis), new MediaServerClient(config.mediaUrl), config.nodeId),
+    health: new HealthService(db, new RedisHealth(redis), media, config.nodeId),
     catalog: new CatalogService(new ListingRepository(db.prisma), (key) => `/api/media/images/${encodeURIComponent(key)}`),
-    streams: new StreamService(streamRepo, presence),
+    streams: new StreamService(streamRepo, presence, media, new MediaTokenService(config.mediaTokenSecret), events),
+    events,
     rooms: new RoomService(streamRepo, presence),
     close() {
       closed ??= (async () => {

@@ -7,22 +7,28 @@ import { createLogger } from './logger.js';
 import { createRealtimeServer, type HawkerServer } from './realtime/io.js';
 import { connectRedis } from './repositories/redis.js';
 import { TaskTracker } from './realtime/task-tracker.js';
+import { forwardRealtimeEvents } from './realtime/fanout.js';
+import { createMediaProxy, forwardMediaUpgrades } from './http/media-proxy.js';
 
 export type RunningApi = { url: string; io: HawkerServer; services: Services; close(): Promise<void> };
 
 /** Starts one api node (HTTP + Socket.IO) and returns a handle whose close() is idempotent. */
 export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
   const logger = createLogger(config.logLevel, { node: config.nodeId });
-  const services = await createServices(config);
+  const services = await createServices(config, logger);
+  const mediaProxy = config.mediaUrl ? createMediaProxy(config.mediaUrl) : undefined;
   const app = createApp(services, {
+    mediaProxy,
     logger,
     nodeId: config.nodeId,
     cookieSecure: config.cookieSecure,
     trustProxy: config.trustProxy,
     webDist: config.webDist,
     loginRateLimit: config.loginRateLimit,
+    mediaTokenSecret: config.mediaTokenSecret,
   });
   const http = createServer(app);
+  if (mediaProxy) forwardMediaUpgrades(http, mediaProxy);
   const adapterRedis = config.redisUrl ? { pub: await connectRedis(config.redisUrl), sub: await connectRedis(config.redisUrl) } : undefined;
   const tasks = new TaskTracker();
   const io = createRealtimeServer(http, {
@@ -33,6 +39,7 @@ export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
     nodeId: config.nodeId,
     ...(adapterRedis ? { redis: adapterRedis } : {}),
   });
+  forwardRealtimeEvents(services.events, io);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());

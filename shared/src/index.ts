@@ -6,3 +6,4 @@ export * from './catalog.js';
 export * from './streams.js';
 export * from './health.js';
 export * from './socket.js';
+export * from './media.js';

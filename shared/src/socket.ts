@@ -28,7 +28,8 @@ export interface ClientToServerEvents {
 
 export interface ServerToClientEvents {
   'viewers:count': (payload: { streamId: string; count: number }) => void;
-  'stream:ended': (payload: { streamId: string; endedAt: string }) => void;
+  'stream:live': (payload: { streamId: string; startedAt: string; hlsUrl: string }) => void;
+  'stream:ended': (payload: { streamId: string; endedAt: string; replayUrl: string | null }) => void;
 }
 
 /** Messages between api nodes through the Redis adapter (serverSideEmit). */

@@ -19,3 +19,22 @@ export type StreamSummary = z.infer<typeof streamSummarySchema>;
 export const streamsQuerySchema = z.object({ status: streamStatusSchema.optional() }).strict();
 export const streamsResponseSchema = z.object({ data: z.array(streamSummarySchema) });
 export type StreamsResponse = z.infer<typeof streamsResponseSchema>;
+
+export const streamDetailSchema = streamSummarySchema.extend({
+  replayUrl: z.string().nullable(),
+  endedAt: z.iso.datetime().nullable(),
+  durationMs: z.number().int().nonnegative().nullable(),
+});
+export type StreamDetail = z.infer<typeof streamDetailSchema>;
+
+export const createStreamBodySchema = z.object({ title: z.string().trim().min(1).max(120) }).strict();
+export type CreateStreamBody = z.input<typeof createStreamBodySchema>;
+
+export const streamIdParamsSchema = z.object({ id: idSchema }).strict();
+
+export const mediaTokenResponseSchema = z.object({
+  token: z.string(),
+  role: z.enum(['publish', 'consume']),
+  expiresAt: z.iso.datetime(),
+});
+export type MediaTokenResponse = z.infer<typeof mediaTokenResponseSchema>;

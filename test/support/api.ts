@@ -2,6 +2,9 @@ import { inject } from 'vitest';
 import { loadApiConfig } from '../../api/src/config.js';
 import { startApiServer, type RunningApi } from '../../api/src/server.js';
 
+/** Shared by test api nodes and test media-servers (signs media tokens, guards internal routes). */
+export const TEST_MEDIA_SECRET = 'test-media-secret-0123456789abcdef0123456789';
+
 export type TestApiOptions = { redis?: boolean; mediaUrl?: string; env?: Record<string, string> };
 
 /** Starts a real api node (HTTP + Socket.IO) on a free port against the run's test database. */
@@ -11,6 +14,7 @@ export async function startTestApi(opts: TestApiOptions = {}): Promise<RunningAp
     HOST: '127.0.0.1',
     DATABASE_URL: inject('databaseUrl'),
     LOG_LEVEL: 'silent',
+    MEDIA_TOKEN_SECRET: TEST_MEDIA_SECRET,
     ...(opts.redis ? { REDIS_URL: inject('redisUrl') } : {}),
     ...(opts.mediaUrl ? { MEDIA_URL: opts.mediaUrl } : {}),
     ...opts.env,

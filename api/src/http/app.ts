@@ -12,8 +12,10 @@ import { mountRoutes } from './route.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { catalogRoutes } from './routes/catalog.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { streamRoutes } from './routes/streams.routes.js';
 import { sessionTokenOf } from './session-cookie.js';
 import { webAppRouter } from './static.js';
+import type { MediaProxy } from './media-proxy.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -28,6 +30,8 @@ export type AppOptions = {
   trustProxy: boolean;
   webDist: string | undefined;
   loginRateLimit: { limit: number; windowMs: number };
+  mediaProxy: MediaProxy | undefined;
+  mediaTokenSecret: string;
 };
 
 export function createApp(services: Services, opts: AppOptions): Express {
@@ -68,7 +72,8 @@ export function createApp(services: Services, opts: AppOptions): Express {
   mountRoutes(api, registry, [
     ...healthRoutes(services.health),
     ...authRoutes(services.auth, opts.cookieSecure),
-    ...catalogRoutes(services.catalog, services.streams),
+    ...catalogRoutes(services.catalog),
+    ...streamRoutes(services.streams, opts.mediaTokenSecret),
   ]);
   const openApiDocument = buildOpenApiDocument(registry);
   api.get('/openapi.json', (_req, res) => {
@@ -77,6 +82,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
   api.use(notFoundHandler);
   app.use('/api', api);
 
+  if (opts.mediaProxy) app.use('/media', opts.mediaProxy);
   const web = opts.webDist ? webAppRouter(opts.webDist) : undefined;
   if (web) app.use(web);
   app.use(notFoundHandler);

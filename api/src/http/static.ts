@@ -12,7 +12,7 @@ export function webAppRouter(distDir: string): Router | undefined {
   const router = express.Router();
   router.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
   router.use(express.static(distDir, { index: false, maxAge: 0 }));
-  router.get(/^\/(?!api\/|socket\.io\/|metrics$).*/, (_req, res) => {
+  router.get(/^\/(?!api\/|socket\.io\/|media\/|metrics$).*/, (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(indexFile);
   });

@@ -32,6 +32,9 @@ export type RealtimeDeps = {
 export function createRealtimeServer(http: HttpServer, deps: RealtimeDeps): HawkerServer {
   const io: HawkerServer = new Server(http, {
     serveClient: false,
+    // The same HTTP server forwards /media/socket.io upgrades to the media-server;
+    // engine.io must not destroy upgrades that are not its own.
+    destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
     ...(deps.redis ? { adapter: createAdapter(deps.redis.pub, deps.redis.sub, { key: 'hawker:io' }) } : {}),
   });

@@ -1,8 +1,20 @@
-import { mediaHealthResponseSchema, type ComponentStatus } from '@hawker/shared';
+import {
+  broadcastStatusSchema,
+  MEDIA_INTERNAL_HEADER,
+  mediaHealthResponseSchema,
+  type BroadcastStatus,
+  type ComponentStatus,
+} from '@hawker/shared';
+import { z } from 'zod';
 
-/** Talks to the media-server process over HTTP. */
+const closeResponseSchema = z.object({ recordingPath: z.string().nullable(), durationMs: z.number().int().nonnegative() });
+
+/** Talks to the media-server process over HTTP (health, and internal broadcast control). */
 export class MediaServerClient {
-  constructor(private readonly baseUrl: string | undefined) {}
+  constructor(
+    private readonly baseUrl: string | undefined,
+    private readonly secret: string,
+  ) {}
 
   async health(): Promise<{ status: ComponentStatus; workers?: number }> {
     if (!this.baseUrl) return { status: 'disabled' };
@@ -16,5 +28,33 @@ export class MediaServerClient {
     } catch {
       return { status: 'down' };
     }
+  }
+
+  async broadcast(streamId: string): Promise<BroadcastStatus | null> {
+    if (!this.baseUrl) return null;
+    const res = await fetch(new URL(`/internal/broadcasts/${streamId}`, this.baseUrl), {
+      headers: this.headers(),
+      signal: AbortSignal.timeout(3000),
+    });
+    if (res.status === 404) return null;
+    if (!res.ok) throw new Error(`media-server answered ${res.status}`);
+    return broadcastStatusSchema.parse(await res.json());
+  }
+
+  /** Closes the broadcast (idempotent on the media side); null when there was none. */
+  async closeBroadcast(streamId: string): Promise<z.infer<typeof closeResponseSchema> | null> {
+    if (!this.baseUrl) return null;
+    const res = await fetch(new URL(`/internal/broadcasts/${streamId}/close`, this.baseUrl), {
+      method: 'POST',
+      headers: this.headers(),
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (res.status === 404) return null;
+    if (!res.ok) throw new Error(`media-server answered ${res.status}`);
+    return closeResponseSchema.parse(await res.json());
+  }
+
+  private headers(): Record<string, string> {
+    return { [MEDIA_INTERNAL_HEADER]: this.secret };
   }
 }

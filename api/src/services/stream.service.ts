@@ -1,5 +1,17 @@
-import type { StreamStatus, StreamsResponse } from '@hawker/shared';
-import type { StreamRepository } from '../repositories/stream.repository.js';
+import {
+  hlsPlaylistPath,
+  type MediaEvent,
+  type MediaTokenResponse,
+  type StreamDetail,
+  type StreamStatus,
+  type StreamsResponse,
+} from '@hawker/shared';
+import { AppError } from '../errors.js';
+import type { MediaServerClient } from '../repositories/media.client.js';
+import type { StreamRepository, StreamRow } from '../repositories/stream.repository.js';
+import type { Principal } from './auth.service.js';
+import type { DomainEvents } from './domain-events.js';
+import type { MediaTokenService } from './media-token.service.js';
 
 /** Live viewer counts come from the realtime layer (presence), not the database. */
 export type ViewerCounter = { count(streamId: string): Promise<number> };
@@ -8,21 +20,79 @@ export class StreamService {
   constructor(
     private readonly streams: StreamRepository,
     private readonly viewers: ViewerCounter,
+    private readonly media: MediaServerClient,
+    private readonly tokens: MediaTokenService,
+    private readonly events: DomainEvents,
   ) {}
 
   async list(status: StreamStatus | undefined): Promise<StreamsResponse> {
     const rows = await this.streams.list(status);
-    const data = await Promise.all(
-      rows.map(async (s) => ({
-        id: s.id,
-        title: s.title,
-        status: s.status,
-        creator: s.creator,
-        viewerCount: s.status === 'live' ? await this.viewers.count(s.id) : 0,
-        hlsUrl: s.hlsPath,
-        startedAt: s.startedAt ? s.startedAt.toISOString() : null,
-      })),
-    );
-    return { data };
+    return { data: await Promise.all(rows.map((r) => this.toDetail(r))) };
+  }
+
+  async get(id: string): Promise<StreamDetail> {
+    const row = await this.streams.find(id);
+    if (!row) throw AppError.notFound('Stream');
+    return this.toDetail(row);
+  }
+
+  async create(principal: Principal | null, title: string): Promise<StreamDetail> {
+    if (!principal) throw AppError.unauthenticated();
+    if (!principal.roles.includes('creator')) throw AppError.forbidden('Only creators can go live.', 'creator_role_required');
+    const shop = await this.streams.firstShopOf(principal.userId);
+    return this.toDetail(await this.streams.create({ creatorId: principal.userId, shopId: shop?.id ?? null, title }));
+  }
+
+  /** The owner gets a publish token while the stream has not ended; everyone else (guests too) consumes. */
+  async mediaToken(principal: Principal | null, streamId: string): Promise<MediaTokenResponse> {
+    const row = await this.streams.find(streamId);
+    if (!row) throw AppError.notFound('Stream');
+    if (row.status === 'ended') throw AppError.conflict('stream_ended', 'This stream has ended; watch the replay instead.');
+    const role = principal?.userId === row.creatorId ? 'publish' : 'consume';
+    return this.tokens.mint({ subject: principal?.userId ?? null, streamId, role });
+  }
+
+  async end(principal: Principal | null, streamId: string): Promise<StreamDetail> {
+    if (!principal) throw AppError.unauthenticated();
+    const row = await this.streams.find(streamId);
+    if (!row) throw AppError.notFound('Stream');
+    if (row.creatorId !== principal.userId) throw AppError.forbidden('Only the creator can end this stream.');
+    if (row.status === 'ended') return this.toDetail(row);
+    const recording = await this.media.closeBroadcast(streamId);
+    await this.finish(streamId, new Date(), recording);
+    return this.get(streamId);
+  }
+
+  /** Callbacks from the media-server: the api owns stream status. */
+  async onMediaEvent(event: MediaEvent): Promise<void> {
+    if (event.type === 'broadcast.live') {
+      const row = await this.streams.markLive(event.streamId, new Date(event.at), event.hlsPath);
+      if (row?.startedAt) this.events.emit('stream.live', { streamId: row.id, startedAt: row.startedAt, hlsUrl: event.hlsPath });
+      return;
+    }
+    await this.finish(event.streamId, new Date(event.at), { recordingPath: event.recordingPath, durationMs: event.durationMs });
+  }
+
+  private async finish(streamId: string, at: Date, recording: { recordingPath: string | null; durationMs: number } | null): Promise<void> {
+    const rec = { recordingPath: recording?.recordingPath ?? null, durationMs: recording?.durationMs ?? null };
+    const ended = await this.streams.markEnded(streamId, at, rec);
+    if (ended) this.events.emit('stream.ended', { streamId, endedAt: at, replayUrl: ended.recordingPath });
+    else if (recording) await this.streams.setRecording(streamId, rec);
+  }
+
+  private async toDetail(r: StreamRow): Promise<StreamDetail> {
+    const live = r.status === 'live';
+    return {
+      id: r.id,
+      title: r.title,
+      status: r.status,
+      creator: r.creator,
+      viewerCount: live ? await this.viewers.count(r.id) : 0,
+      hlsUrl: live ? (r.hlsPath ?? hlsPlaylistPath(r.id)) : null,
+      startedAt: r.startedAt?.toISOString() ?? null,
+      replayUrl: r.status === 'ended' ? r.recordingPath : null,
+      endedAt: r.endedAt?.toISOString() ?? null,
+      durationMs: r.durationMs,
+    };
   }
 }

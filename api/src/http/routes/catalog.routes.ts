@@ -1,9 +1,8 @@
-import { listingsPageSchema, listingsQuerySchema, streamsQuerySchema, streamsResponseSchema } from '@hawker/shared';
+import { listingsPageSchema, listingsQuerySchema } from '@hawker/shared';
 import type { CatalogService } from '../../services/catalog.service.js';
-import type { StreamService } from '../../services/stream.service.js';
 import { route, type AnyRouteSpec } from '../route.js';
 
-export function catalogRoutes(catalog: CatalogService, streams: StreamService): AnyRouteSpec[] {
+export function catalogRoutes(catalog: CatalogService): AnyRouteSpec[] {
   return [
     route({
       method: 'get',
@@ -14,16 +13,6 @@ export function catalogRoutes(catalog: CatalogService, streams: StreamService): 
       query: listingsQuerySchema,
       response: listingsPageSchema,
       handler: ({ query }) => catalog.browse(query),
-    }),
-    route({
-      method: 'get',
-      path: '/streams',
-      summary: 'List streams, e.g. ?status=live for what is on air now',
-      tags: ['streams'],
-      auth: 'optional',
-      query: streamsQuerySchema,
-      response: streamsResponseSchema,
-      handler: ({ query }) => streams.list(query.status),
     }),
   ];
 }

@@ -1,0 +1,96 @@
+import {
+  createStreamBodySchema,
+  mediaEventSchema,
+  mediaTokenResponseSchema,
+  streamDetailSchema,
+  streamIdParamsSchema,
+  streamsQuerySchema,
+  streamsResponseSchema,
+} from '@hawker/shared';
+import { z } from 'zod';
+import { AppError } from '../../errors.js';
+import type { StreamService } from '../../services/stream.service.js';
+import { route, type AnyRouteSpec } from '../route.js';
+import { timingSafeEqual } from 'node:crypto';
+
+export function streamRoutes(streams: StreamService, internalSecret: string): AnyRouteSpec[] {
+  return [
+    route({
+      method: 'get',
+      path: '/streams',
+      summary: 'List streams, e.g. ?status=live for what is on air now',
+      tags: ['streams'],
+      auth: 'optional',
+      query: streamsQuerySchema,
+      response: streamsResponseSchema,
+      handler: ({ query }) => streams.list(query.status),
+    }),
+    route({
+      method: 'post',
+      path: '/streams',
+      summary: 'Create a stream (creators); it goes live when video reaches the media-server',
+      tags: ['streams'],
+      auth: 'required',
+      body: createStreamBodySchema,
+      status: 201,
+      response: streamDetailSchema,
+      errors: [403],
+      handler: ({ principal, body }) => streams.create(principal, body.title),
+    }),
+    route({
+      method: 'get',
+      path: '/streams/:id',
+      summary: 'One stream with its HLS and replay URLs',
+      tags: ['streams'],
+      auth: 'optional',
+      params: streamIdParamsSchema,
+      response: streamDetailSchema,
+      errors: [404],
+      handler: ({ params }) => streams.get(params.id),
+    }),
+    route({
+      method: 'post',
+      path: '/streams/:id/media-token',
+      summary: 'A short-lived token for the media signaling socket (owner: publish; anyone else: consume)',
+      tags: ['streams'],
+      auth: 'optional',
+      params: streamIdParamsSchema,
+      response: mediaTokenResponseSchema,
+      errors: [404, 409],
+      handler: ({ principal, params }) => streams.mediaToken(principal, params.id),
+    }),
+    route({
+      method: 'post',
+      path: '/streams/:id/end',
+      summary: 'End the stream (owner); its recording becomes the replay',
+      tags: ['streams'],
+      auth: 'required',
+      params: streamIdParamsSchema,
+      response: streamDetailSchema,
+      errors: [403, 404],
+      handler: ({ principal, params }) => streams.end(principal, params.id),
+    }),
+    route({
+      method: 'post',
+      path: '/internal/media-events',
+      summary: 'Callbacks from the media-server (shared-secret header)',
+      tags: ['internal'],
+      auth: 'none',
+      body: mediaEventSchema,
+      response: z.object({ ok: z.literal(true) }),
+      errors: [401],
+      async handler({ req, body }) {
+        if (!sameSecret(req.get('x-hawker-internal'), internalSecret)) throw AppError.unauthenticated('Internal endpoint.');
+        await streams.onMediaEvent(body);
+        return { ok: true as const };
+      },
+    }),
+  ];
+}
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

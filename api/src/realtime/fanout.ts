@@ -1,0 +1,17 @@
+import type { DomainEvents } from '../services/domain-events.js';
+import type { HawkerServer } from './io.js';
+import { roomName } from './room.handlers.js';
+
+/**
+ * The one place that turns domain events into socket events for rooms
+ * (`stream.live` → `stream:live`). The Redis adapter carries each emit to the
+ * sockets on every api node.
+ */
+export function forwardRealtimeEvents(events: DomainEvents, io: HawkerServer): void {
+  events.on('stream.live', (e) => {
+    io.to(roomName(e.streamId)).emit('stream:live', { streamId: e.streamId, startedAt: e.startedAt.toISOString(), hlsUrl: e.hlsUrl });
+  });
+  events.on('stream.ended', (e) => {
+    io.to(roomName(e.streamId)).emit('stream:ended', { streamId: e.streamId, endedAt: e.endedAt.toISOString(), replayUrl: e.replayUrl });
+  });
+}

@@ -1,0 +1,34 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+
+/**
+ * Domain events raised by services after their transaction commits. Dotted
+ * names inside the api (`stream.live`); the realtime fan-out turns them into
+ * `noun:verb` socket events for rooms, and the Redis adapter carries those to
+ * every node.
+ */
+export interface DomainEventMap {
+  'stream.live': { streamId: string; startedAt: Date; hlsUrl: string };
+  'stream.ended': { streamId: string; endedAt: Date; replayUrl: string | null };
+}
+
+export class DomainEvents {
+  readonly #emitter = new EventEmitter();
+
+  constructor(private readonly logger: Logger) {}
+
+  on<K extends keyof DomainEventMap>(name: K, listener: (event: DomainEventMap[K]) => void): void {
+    this.#emitter.on(name, listener);
+  }
+
+  /** A throwing listener is logged and does not stop the others or the caller. */
+  emit<K extends keyof DomainEventMap>(name: K, event: DomainEventMap[K]): void {
+    for (const listener of this.#emitter.listeners(name)) {
+      try {
+        (listener as (e: DomainEventMap[K]) => void)(event);
+      } catch (err) {
+        this.logger.error({ err, event: name }, 'domain event listener failed');
+      }
+    }
+  }
+}
