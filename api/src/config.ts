@@ -30,6 +30,8 @@ const envSchema = z.object({
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   COOKIE_SECURE: booleanFlag.default(false),
   TRUST_PROXY: booleanFlag.default(false),
+  AUTO_RELEASE_DAYS: z.coerce.number().min(0).max(365).default(10),
+  SCHEDULER_INTERVAL_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
   LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
 });
@@ -48,6 +50,8 @@ export type ApiConfig = {
   cookieSecure: boolean;
   trustProxy: boolean;
   loginRateLimit: { limit: number; windowMs: number };
+  autoReleaseMs: number;
+  schedulerIntervalMs: number;
 };
 
 export class ConfigError extends Error {
@@ -86,5 +90,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     cookieSecure: e.COOKIE_SECURE,
     trustProxy: e.TRUST_PROXY,
     loginRateLimit: { limit: e.LOGIN_RATE_LIMIT, windowMs: e.LOGIN_RATE_WINDOW_SECONDS * 1000 },
+    autoReleaseMs: e.AUTO_RELEASE_DAYS * 86_400_000,
+    schedulerIntervalMs: e.SCHEDULER_INTERVAL_SECONDS * 1000,
   };
 }

@@ -15,6 +15,15 @@ import { StreamService } from './services/stream.service.js';
 import { DomainEvents } from './services/domain-events.js';
 import { MediaTokenService } from './services/media-token.service.js';
 import type { Logger } from 'pino';
+import { IdempotencyRepository } from './repositories/idempotency.repository.js';
+import { checkLedger } from './repositories/ledger-check.repository.js';
+import { LedgerRepository } from './repositories/ledger.repository.js';
+import { OrderRepository } from './repositories/order.repository.js';
+import { IdempotencyService } from './services/idempotency.service.js';
+import { LedgerService } from './services/ledger.service.js';
+import { OrderService } from './services/order.service.js';
+import { SandboxPaymentProvider } from './services/payments/sandbox.provider.js';
+import { Scheduler } from './services/scheduler.js';
 
 /** Everything the http and realtime layers may call, built once per process. */
 export type Services = {
@@ -27,6 +36,10 @@ export type Services = {
   streams: StreamService;
   rooms: RoomService;
   events: DomainEvents;
+  orders: OrderService;
+  ledger: LedgerService;
+  idempotency: IdempotencyService;
+  scheduler: Scheduler;
   close(): Promise<void>;
 };
 
@@ -39,6 +52,16 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const auth = new AuthService(users, new SessionRepository(db.prisma), config.sessionTtlMs);
   const events = new DomainEvents(logger.child({ component: 'events' }));
   const media = new MediaServerClient(config.mediaUrl, config.mediaTokenSecret);
+  const orders = new OrderService(
+    new OrderRepository(db.prisma, new LedgerRepository()),
+    new SandboxPaymentProvider(),
+    config.autoReleaseMs,
+  );
+  const scheduler = new Scheduler(
+    config.schedulerIntervalMs,
+    [{ name: 'escrow.autoRelease', run: () => orders.releaseDue() }],
+    logger.child({ component: 'scheduler' }),
+  );
   let closed: Promise<void> | undefined;
   return {
     db,
@@ -49,9 +72,14 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     catalog: new CatalogService(new ListingRepository(db.prisma), (key) => `/api/media/images/${encodeURIComponent(key)}`),
     streams: new StreamService(streamRepo, presence, media, new MediaTokenService(config.mediaTokenSecret), events),
     events,
+    orders,
+    ledger: new LedgerService(() => checkLedger(db.prisma)),
+    idempotency: new IdempotencyService(new IdempotencyRepository(db.prisma)),
+    scheduler,
     rooms: new RoomService(streamRepo, presence),
     close() {
       closed ??= (async () => {
+        await scheduler.stop();
         await presence.clearNode().catch(() => undefined);
         if (redis) await redis.quit().catch(() => undefined);
         await db.close();

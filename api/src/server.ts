@@ -40,6 +40,7 @@ export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
     ...(adapterRedis ? { redis: adapterRedis } : {}),
   });
   forwardRealtimeEvents(services.events, io);
+  services.scheduler.start();
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());

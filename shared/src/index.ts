@@ -7,3 +7,4 @@ export * from './streams.js';
 export * from './health.js';
 export * from './socket.js';
 export * from './media.js';
+export * from './orders.js';

@@ -54,6 +54,10 @@ export class HttpClient {
     return { status: res.status, headers: res.headers, body: json as any, text };
   }
 
+  useCookie(cookie: string): void {
+    this.cookie = cookie;
+  }
+
   get cookieHeader(): string {
     return this.cookie;
   }

@@ -13,6 +13,8 @@ import { authRoutes } from './routes/auth.routes.js';
 import { catalogRoutes } from './routes/catalog.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { streamRoutes } from './routes/streams.routes.js';
+import { orderRoutes } from './routes/orders.routes.js';
+import { adminRoutes } from './routes/admin.routes.js';
 import { sessionTokenOf } from './session-cookie.js';
 import { webAppRouter } from './static.js';
 import type { MediaProxy } from './media-proxy.js';
@@ -69,12 +71,19 @@ export function createApp(services: Services, opts: AppOptions): Express {
   api.post('/auth/login', loginRateLimit({ ...opts.loginRateLimit, redis: services.redis }));
 
   const registry = createOpenApiRegistry();
-  mountRoutes(api, registry, [
-    ...healthRoutes(services.health),
-    ...authRoutes(services.auth, opts.cookieSecure),
-    ...catalogRoutes(services.catalog),
-    ...streamRoutes(services.streams, opts.mediaTokenSecret),
-  ]);
+  mountRoutes(
+    api,
+    registry,
+    [
+      ...healthRoutes(services.health),
+      ...authRoutes(services.auth, opts.cookieSecure),
+      ...catalogRoutes(services.catalog),
+      ...streamRoutes(services.streams, opts.mediaTokenSecret),
+      ...orderRoutes(services.orders),
+      ...adminRoutes(services.ledger),
+    ],
+    services.idempotency,
+  );
   const openApiDocument = buildOpenApiDocument(registry);
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);

@@ -1,9 +1,10 @@
 import type { Request, Response, Router } from 'express';
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { apiErrorBodySchema } from '@hawker/shared';
+import { apiErrorBodySchema, idempotencyKeySchema } from '@hawker/shared';
 import type { z, ZodType } from 'zod';
 import { AppError } from '../errors.js';
 import type { Principal } from '../services/auth.service.js';
+import type { IdempotencyService } from '../services/idempotency.service.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -34,6 +35,8 @@ export type RouteSpec<B, Q, P, R> = {
   /** Request header names documented and required, e.g. Idempotency-Key. */
   headers?: ZodType<Record<string, string>>;
   status?: number;
+  /** Requires an Idempotency-Key header and replays the first response for a repeated key (Stripe semantics). */
+  idempotent?: boolean;
   response: ZodType<R>;
   errors?: number[];
   handler: (ctx: RouteContext<B, Q, P>) => Promise<R> | R;
@@ -50,34 +53,58 @@ export function route<B = undefined, Q = undefined, P = undefined, R = unknown>(
 const errorDescriptions: Record<number, string> = {
   400: 'Invalid request',
   401: 'Not logged in or wrong credentials',
+  402: 'Payment failed (e.g. card declined)',
   403: 'Not allowed',
   404: 'Not found',
   409: 'Conflict',
   429: 'Rate limited',
 };
 
-export function mountRoutes(router: Router, registry: OpenAPIRegistry, specs: AnyRouteSpec[]): void {
+export function mountRoutes(router: Router, registry: OpenAPIRegistry, specs: AnyRouteSpec[], idempotency: IdempotencyService): void {
   for (const spec of specs) {
     registry.registerPath(toOpenApi(spec));
     router[spec.method](spec.path, async (req, res, next) => {
       try {
         const principal = req.principal ?? null;
         if (spec.auth === 'required' && !principal) throw AppError.unauthenticated();
-        const ctx: RouteContext<unknown, unknown, unknown> = {
-          body: spec.body ? parseOrThrow(spec.body, req.body ?? {}, 'body') : undefined,
-          query: spec.query ? parseOrThrow(spec.query, req.query, 'query') : undefined,
-          params: spec.params ? parseOrThrow(spec.params, req.params, 'params') : undefined,
-          principal,
-          req,
-          res,
-        };
-        const result: unknown = await spec.handler(ctx);
+        if (spec.idempotent) {
+          const key = idempotencyKeySchema.safeParse(req.get('idempotency-key'));
+          if (!key.success)
+            throw AppError.badRequest(
+              'idempotency_key_required',
+              'Send an Idempotency-Key header (8-255 printable characters).',
+              'Idempotency-Key',
+            );
+          if (!principal) throw AppError.unauthenticated();
+          const run = () => runSpec(spec, req, res, principal).then((body) => ({ statusCode: spec.status ?? 200, body }));
+          const outcome = await idempotency.run(
+            { userId: principal.userId, key: key.data, method: req.method, path: req.originalUrl, body: req.body },
+            run,
+          );
+          if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+          res.status(outcome.statusCode).json(outcome.body);
+          return;
+        }
+        const result = await runSpec(spec, req, res, principal);
         if (!res.headersSent) res.status(spec.status ?? 200).json(result ?? null);
       } catch (err) {
         next(err);
       }
     });
   }
+}
+
+async function runSpec(spec: AnyRouteSpec, req: Request, res: Response, principal: Principal | null): Promise<unknown> {
+  const ctx: RouteContext<unknown, unknown, unknown> = {
+    body: spec.body ? parseOrThrow(spec.body, req.body ?? {}, 'body') : undefined,
+    query: spec.query ? parseOrThrow(spec.query, req.query, 'query') : undefined,
+    params: spec.params ? parseOrThrow(spec.params, req.params, 'params') : undefined,
+    principal,
+    req,
+    res,
+  };
+  const result: unknown = await spec.handler(ctx);
+  return result ?? null;
 }
 
 function parseOrThrow<T>(schema: ZodType<T>, value: unknown, where: string): T {
@@ -110,6 +137,7 @@ function toOpenApi(spec: AnyRouteSpec): RouteConfig {
     summary: spec.summary,
     tags: spec.tags,
     ...(spec.auth === 'required' ? { security: [{ sessionCookie: [] }] } : {}),
+    ...(spec.idempotent ? { description: 'Requires an `Idempotency-Key` header; a repeated key replays the first response.' } : {}),
     request: {
       ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
       ...(spec.query ? { query: spec.query as z.ZodObject } : {}),

@@ -1,0 +1,79 @@
+/**
+ * The ledger's chart of accounts. Each account has a stable code, so a
+ * transfer can name accounts without looking them up first. Floors: money
+ * that comes from or goes to the outside world (a buyer's card, a payout rail)
+ * is unbounded (floor null); every account we hold money in never goes below 0.
+ */
+export type LedgerAccountKind =
+  | 'buyer_funding'
+  | 'escrow'
+  | 'seller_pending'
+  | 'seller_available'
+  | 'platform_revenue'
+  | 'refunds'
+  | 'payouts_clearing'
+  | 'brand_funding';
+
+export type AccountRef = {
+  code: string;
+  kind: LedgerAccountKind;
+  currency: string;
+  ownerId: string | null;
+  orderId: string | null;
+  floor: bigint | null;
+};
+
+export const accounts = {
+  /** The buyer's external payment source (card): credits flow out of it, refunds back in. */
+  buyerFunding: (userId: string, currency: string): AccountRef => ({
+    code: `buyer_funding:${userId}:${currency}`,
+    kind: 'buyer_funding',
+    currency,
+    ownerId: userId,
+    orderId: null,
+    floor: null,
+  }),
+  /** Money held for one order until the buyer confirms receipt (or a dispute is resolved). */
+  escrow: (orderId: string, currency: string): AccountRef => ({
+    code: `escrow:order:${orderId}:${currency}`,
+    kind: 'escrow',
+    currency,
+    ownerId: null,
+    orderId,
+    floor: 0n,
+  }),
+  sellerAvailable: (userId: string, currency: string): AccountRef => ({
+    code: `seller_available:${userId}:${currency}`,
+    kind: 'seller_available',
+    currency,
+    ownerId: userId,
+    orderId: null,
+    floor: 0n,
+  }),
+  platformRevenue: (currency: string): AccountRef => ({
+    code: `platform_revenue:${currency}`,
+    kind: 'platform_revenue',
+    currency,
+    ownerId: null,
+    orderId: null,
+    floor: 0n,
+  }),
+  /** Where payouts leave the platform for the seller's bank. */
+  payoutsClearing: (currency: string): AccountRef => ({
+    code: `payouts_clearing:${currency}`,
+    kind: 'payouts_clearing',
+    currency,
+    ownerId: null,
+    orderId: null,
+    floor: null,
+  }),
+  /** A brand's or advertiser's prepaid balance (ads, sponsorships). */
+  brandFunding: (userId: string, currency: string): AccountRef => ({
+    code: `brand_funding:${userId}:${currency}`,
+    kind: 'brand_funding',
+    currency,
+    ownerId: userId,
+    orderId: null,
+    floor: null,
+  }),
+};

@@ -1,0 +1,87 @@
+import {
+  checkoutResultSchema,
+  createOrderBodySchema,
+  orderIdParamsSchema,
+  ordersListSchema,
+  orderViewSchema,
+  shipOrderBodySchema,
+} from '@hawker/shared';
+import { z } from 'zod';
+import type { OrderService } from '../../services/order.service.js';
+import { route, type AnyRouteSpec } from '../route.js';
+
+export function orderRoutes(orders: OrderService): AnyRouteSpec[] {
+  return [
+    route({
+      method: 'post',
+      path: '/orders',
+      summary: 'Buy now: reserve stock, pay, and hold the money in escrow (one order per shop)',
+      tags: ['orders'],
+      auth: 'required',
+      idempotent: true,
+      body: createOrderBodySchema,
+      status: 201,
+      response: checkoutResultSchema,
+      errors: [402, 404, 409],
+      handler: ({ principal, body, req }) => orders.buyNow(principal, body, req.get('idempotency-key')!),
+    }),
+    route({
+      method: 'get',
+      path: '/orders',
+      summary: "The user's orders as buyer (default) or as seller (?as=seller)",
+      tags: ['orders'],
+      auth: 'required',
+      query: z.object({ as: z.enum(['buyer', 'seller']).default('buyer') }).strict(),
+      response: ordersListSchema,
+      handler: ({ principal, query }) => orders.listMine(principal, query.as),
+    }),
+    route({
+      method: 'get',
+      path: '/orders/:id',
+      summary: 'One order (its buyer, its seller, or an admin)',
+      tags: ['orders'],
+      auth: 'required',
+      params: orderIdParamsSchema,
+      response: orderViewSchema,
+      errors: [404],
+      handler: ({ principal, params }) => orders.get(principal, params.id),
+    }),
+    route({
+      method: 'post',
+      path: '/orders/:id/ship',
+      summary: 'Seller marks the order shipped with carrier and tracking; starts the auto-release clock',
+      tags: ['orders'],
+      auth: 'required',
+      idempotent: true,
+      params: orderIdParamsSchema,
+      body: shipOrderBodySchema,
+      response: orderViewSchema,
+      errors: [403, 404, 409],
+      handler: ({ principal, params, body }) => orders.ship(principal, params.id, body),
+    }),
+    route({
+      method: 'post',
+      path: '/orders/:id/confirm',
+      summary: 'Buyer confirms receipt; escrow is released to the seller',
+      tags: ['orders'],
+      auth: 'required',
+      idempotent: true,
+      params: orderIdParamsSchema,
+      response: orderViewSchema,
+      errors: [403, 404, 409],
+      handler: ({ principal, params }) => orders.confirm(principal, params.id),
+    }),
+    route({
+      method: 'post',
+      path: '/orders/:id/cancel',
+      summary: 'Cancel an unshipped order (buyer or seller); the buyer is refunded in full',
+      tags: ['orders'],
+      auth: 'required',
+      idempotent: true,
+      params: orderIdParamsSchema,
+      response: orderViewSchema,
+      errors: [404, 409],
+      handler: ({ principal, params }) => orders.cancel(principal, params.id),
+    }),
+  ];
+}

@@ -1,0 +1,312 @@
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { TransactionClient } from '../generated/prisma/internal/prismaNamespace.js';
+import { accounts } from '../domain/ledger-accounts.js';
+import type { LedgerRepository } from './ledger.repository.js';
+
+export type ReserveItem = { listingId: string; quantity: number };
+export type ReserveResult =
+  | { ok: true; checkoutId: string; paymentId: string; totalMinor: number; currency: string; orderIds: string[] }
+  | { ok: false; reason: 'out_of_stock' | 'not_found' | 'own_listing' | 'mixed_currency'; listingId?: string };
+
+class Rollback extends Error {
+  constructor(readonly result: ReserveResult & { ok: false }) {
+    super(result.reason);
+  }
+}
+
+const orderView = {
+  id: true,
+  status: true,
+  buyerId: true,
+  subtotalMinor: true,
+  totalMinor: true,
+  currency: true,
+  createdAt: true,
+  paidAt: true,
+  autoReleaseAt: true,
+  shop: { select: { id: true, name: true, ownerId: true } },
+  items: { select: { listingId: true, title: true, unitPriceMinor: true, quantity: true } },
+  escrow: { select: { status: true, amountMinor: true, refundedMinor: true, releasedMinor: true } },
+  shipment: { select: { carrier: true, tracking: true, shippedAt: true } },
+} as const;
+
+/**
+ * Orders, stock and escrow. Each method is one database transaction that
+ * changes state and books the matching ledger transfer together, so money
+ * and order state can never disagree.
+ */
+export class OrderRepository {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly ledger: LedgerRepository,
+  ) {}
+
+  /**
+   * Takes stock with conditional UPDATEs (never below zero, whatever the
+   * concurrency), and creates one pending order per shop plus the payment.
+   */
+  async reserve(input: {
+    buyerId: string;
+    items: ReserveItem[];
+    provider: string;
+    idempotencyKey: string;
+    streamId?: string | null;
+  }): Promise<ReserveResult> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const taken: {
+          listingId: string;
+          quantity: number;
+          shopId: string;
+          ownerId: string;
+          priceMinor: number;
+          currency: string;
+          title: string;
+        }[] = [];
+        // Sorted, so concurrent checkouts lock listing rows in the same order (no deadlocks).
+        for (const item of [...input.items].sort((a, b) => (a.listingId < b.listingId ? -1 : 1))) {
+          const rows = await tx.$queryRaw<{ shopId: string; ownerId: string; priceMinor: number; currency: string; title: string }[]>`
+            UPDATE listings l SET stock = l.stock - ${item.quantity}, "updatedAt" = now()
+              FROM shops s
+             WHERE l.id = ${item.listingId}::uuid AND s.id = l."shopId" AND l.status = 'active'
+               AND l.stock >= ${item.quantity} AND s."ownerId" <> ${input.buyerId}::uuid
+            RETURNING l."shopId"::text AS "shopId", s."ownerId"::text AS "ownerId", l."priceMinor", l.currency, l.title`;
+          const row = rows[0];
+          if (!row) throw new Rollback(await this.whyNot(tx, item.listingId, input.buyerId));
+          taken.push({ ...item, ...row });
+        }
+        const currency = taken[0]!.currency;
+        if (taken.some((t) => t.currency !== currency)) throw new Rollback({ ok: false, reason: 'mixed_currency' });
+        const byShop = new Map<string, typeof taken>();
+        for (const t of taken) byShop.set(t.shopId, [...(byShop.get(t.shopId) ?? []), t]);
+        const totalMinor = taken.reduce((s, t) => s + t.priceMinor * t.quantity, 0);
+        const checkout = await tx.checkout.create({ data: { buyerId: input.buyerId, totalMinor, currency }, select: { id: true } });
+        const orderIds: string[] = [];
+        for (const [shopId, lines] of byShop) {
+          const subtotal = lines.reduce((s, t) => s + t.priceMinor * t.quantity, 0);
+          const order = await tx.order.create({
+            data: {
+              buyerId: input.buyerId,
+              shopId,
+              checkoutId: checkout.id,
+              subtotalMinor: subtotal,
+              totalMinor: subtotal,
+              currency,
+              streamId: input.streamId ?? null,
+              items: {
+                create: lines.map((t) => ({ listingId: t.listingId, title: t.title, unitPriceMinor: t.priceMinor, quantity: t.quantity })),
+              },
+            },
+            select: { id: true },
+          });
+          orderIds.push(order.id);
+        }
+        const payment = await tx.payment.create({
+          data: {
+            payerId: input.buyerId,
+            checkoutId: checkout.id,
+            provider: input.provider,
+            amountMinor: totalMinor,
+            currency,
+            idempotencyKey: input.idempotencyKey,
+          },
+          select: { id: true },
+        });
+        return { ok: true as const, checkoutId: checkout.id, paymentId: payment.id, totalMinor, currency, orderIds };
+      });
+    } catch (err) {
+      if (err instanceof Rollback) return err.result;
+      throw err;
+    }
+  }
+
+  private async whyNot(tx: TransactionClient, listingId: string, buyerId: string): Promise<ReserveResult & { ok: false }> {
+    const listing = await tx.listing.findUnique({
+      where: { id: listingId },
+      select: { status: true, shop: { select: { ownerId: true } } },
+    });
+    if (!listing || listing.status !== 'active') return { ok: false, reason: 'not_found', listingId };
+    if (listing.shop.ownerId === buyerId) return { ok: false, reason: 'own_listing', listingId };
+    return { ok: false, reason: 'out_of_stock', listingId };
+  }
+
+  /** Payment captured: orders paid, and each order's total moves from the buyer's card into its own escrow account. */
+  async capture(paymentId: string, providerRef: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const payment = await tx.payment.update({
+        where: { id: paymentId },
+        data: { status: 'succeeded', providerRef },
+        select: { payerId: true, checkoutId: true },
+      });
+      const orders = await tx.order.findMany({
+        where: { checkoutId: payment.checkoutId!, status: 'pending_payment' },
+        select: { id: true, totalMinor: true, currency: true },
+      });
+      const paidAt = new Date();
+      for (const o of orders) {
+        await tx.order.update({ where: { id: o.id }, data: { status: 'paid', paidAt } });
+        const escrow = accounts.escrow(o.id, o.currency);
+        await this.ledger.post(tx, {
+          kind: 'payment_capture',
+          orderId: o.id,
+          paymentId,
+          idempotencyKey: `capture:${o.id}`,
+          entries: [
+            { account: accounts.buyerFunding(payment.payerId, o.currency), amount: -BigInt(o.totalMinor) },
+            { account: escrow, amount: BigInt(o.totalMinor) },
+          ],
+        });
+        const ids = await this.ledger.ensureAccounts(tx, [escrow]);
+        await tx.escrowHold.create({
+          data: { orderId: o.id, accountId: ids.get(escrow.code)!, amountMinor: o.totalMinor, currency: o.currency },
+        });
+      }
+    });
+  }
+
+  /** Payment failed: orders cancelled and their stock returned. */
+  async failPayment(paymentId: string, failureCode: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const payment = await tx.payment.update({
+        where: { id: paymentId },
+        data: { status: 'failed', failureCode },
+        select: { checkoutId: true },
+      });
+      const orders = await tx.order.findMany({
+        where: { checkoutId: payment.checkoutId!, status: 'pending_payment' },
+        select: { id: true },
+      });
+      for (const o of orders) await this.cancelAndRestock(tx, o.id);
+    });
+  }
+
+  private async cancelAndRestock(tx: TransactionClient, orderId: string): Promise<void> {
+    await tx.order.update({ where: { id: orderId }, data: { status: 'cancelled', cancelledAt: new Date() } });
+    const items = await tx.orderItem.findMany({ where: { orderId }, select: { listingId: true, quantity: true } });
+    for (const i of items) await tx.listing.update({ where: { id: i.listingId }, data: { stock: { increment: i.quantity } } });
+  }
+
+  /** paid → shipped (seller only); starts the auto-release clock. Returns false if the order was not in `paid`. */
+  async ship(orderId: string, sellerId: string, shipment: { carrier: string; tracking: string }, autoReleaseAt: Date): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.order.updateMany({
+        where: { id: orderId, status: 'paid', shop: { ownerId: sellerId } },
+        data: { status: 'shipped', shippedAt: new Date(), autoReleaseAt },
+      });
+      if (count === 0) return false;
+      await tx.shipment.create({ data: { orderId, ...shipment } });
+      return true;
+    });
+  }
+
+  /** shipped → completed: escrow released to the seller's available balance. Returns false if not shipped (or not this buyer's). */
+  async release(orderId: string, buyerId: string | null): Promise<boolean> {
+    return this.prisma.$transaction((tx) => this.releaseIn(tx, orderId, buyerId));
+  }
+
+  private async releaseIn(tx: TransactionClient, orderId: string, buyerId: string | null): Promise<boolean> {
+    const { count } = await tx.order.updateMany({
+      where: { id: orderId, status: 'shipped', ...(buyerId ? { buyerId } : {}) },
+      data: { status: 'completed', completedAt: new Date() },
+    });
+    if (count === 0) return false;
+    const order = await tx.order.findUniqueOrThrow({
+      where: { id: orderId },
+      select: { currency: true, shop: { select: { ownerId: true } }, escrow: true },
+    });
+    const hold = order.escrow!;
+    const amount = hold.amountMinor - hold.refundedMinor - hold.releasedMinor;
+    if (amount > 0) {
+      await this.ledger.post(tx, {
+        kind: 'escrow_release',
+        orderId,
+        idempotencyKey: `release:${orderId}`,
+        entries: [
+          { account: accounts.escrow(orderId, order.currency), amount: -BigInt(amount) },
+          { account: accounts.sellerAvailable(order.shop.ownerId, order.currency), amount: BigInt(amount) },
+        ],
+      });
+    }
+    await tx.escrowHold.update({
+      where: { orderId },
+      data: { status: 'released', releasedMinor: { increment: amount }, settledAt: new Date() },
+    });
+    return true;
+  }
+
+  /**
+   * Releases escrow for shipped orders whose buyer did nothing in time. Safe
+   * with several api nodes: rows are claimed with FOR UPDATE SKIP LOCKED, so
+   * two schedulers never release the same order.
+   */
+  async releaseDue(now: Date, limit: number): Promise<string[]> {
+    return this.prisma.$transaction(async (tx) => {
+      const due = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id::text FROM orders WHERE status = 'shipped' AND "autoReleaseAt" <= ${now}
+        ORDER BY "autoReleaseAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+      const released: string[] = [];
+      for (const { id } of due) if (await this.releaseIn(tx, id, null)) released.push(id);
+      return released;
+    });
+  }
+
+  /** paid (not shipped) → cancelled: escrow refunded to the buyer, stock returned. */
+  async cancelPaid(orderId: string, actorId: string): Promise<{ amountMinor: number; currency: string } | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const order = await tx.order.findFirst({
+        where: { id: orderId, status: 'paid', OR: [{ buyerId: actorId }, { shop: { ownerId: actorId } }] },
+        select: { buyerId: true, currency: true, escrow: true },
+      });
+      if (!order?.escrow) return null;
+      const amount = order.escrow.amountMinor - order.escrow.refundedMinor - order.escrow.releasedMinor;
+      await this.cancelAndRestock(tx, orderId);
+      await this.ledger.post(tx, {
+        kind: 'refund',
+        orderId,
+        idempotencyKey: `refund:cancel:${orderId}`,
+        entries: [
+          { account: accounts.escrow(orderId, order.currency), amount: -BigInt(amount) },
+          { account: accounts.buyerFunding(order.buyerId, order.currency), amount: BigInt(amount) },
+        ],
+      });
+      await tx.escrowHold.update({
+        where: { orderId },
+        data: { status: 'refunded', refundedMinor: { increment: amount }, settledAt: new Date() },
+      });
+      await tx.refund.create({
+        data: {
+          orderId,
+          amountMinor: amount,
+          currency: order.currency,
+          reason: 'cancelled before shipping',
+          status: 'succeeded',
+          idempotencyKey: `refund:cancel:${orderId}`,
+        },
+      });
+      return { amountMinor: amount, currency: order.currency };
+    });
+  }
+
+  find(orderId: string) {
+    return this.prisma.order.findUnique({ where: { id: orderId }, select: orderView });
+  }
+
+  findByIds(ids: string[]) {
+    return this.prisma.order.findMany({ where: { id: { in: ids } }, select: orderView, orderBy: { createdAt: 'asc' } });
+  }
+
+  listForBuyer(buyerId: string) {
+    return this.prisma.order.findMany({ where: { buyerId }, select: orderView, orderBy: { createdAt: 'desc' }, take: 100 });
+  }
+
+  listForSeller(sellerId: string) {
+    return this.prisma.order.findMany({
+      where: { shop: { ownerId: sellerId } },
+      select: orderView,
+      orderBy: { createdAt: 'desc' },
+      take: 100,
+    });
+  }
+}
+
+export type OrderRow = NonNullable<Awaited<ReturnType<OrderRepository['find']>>>;

@@ -1,0 +1,134 @@
+import type { CheckoutResult, OrderView } from '@hawker/shared';
+import { AppError } from '../errors.js';
+import type { OrderRepository, OrderRow, ReserveItem } from '../repositories/order.repository.js';
+import type { Principal } from './auth.service.js';
+import type { PaymentProvider } from './payments/provider.js';
+
+const reserveErrors = {
+  out_of_stock: (id?: string) =>
+    AppError.conflict('out_of_stock', 'Not enough stock left for this listing.', id ? `items[${id}]` : 'items'),
+  not_found: () => AppError.notFound('Listing'),
+  own_listing: () => AppError.badRequest('own_listing', 'You cannot buy from your own shop.', 'items'),
+  mixed_currency: () => AppError.badRequest('mixed_currency', 'All items in one checkout must share a currency.', 'items'),
+};
+
+/**
+ * Checkout and the order lifecycle. A checkout is a saga: reserve stock and
+ * create orders (one transaction), charge the provider (outside the database),
+ * then capture into escrow or compensate by cancelling and restocking (one
+ * transaction). Retries are made safe by the Idempotency-Key layer above and
+ * the provider's own idempotency key below.
+ */
+export class OrderService {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly payments: PaymentProvider,
+    private readonly autoReleaseMs: number,
+  ) {}
+
+  async buyNow(
+    principal: Principal | null,
+    input: { items: ReserveItem[]; paymentMethod: string; streamId?: string | undefined },
+    idempotencyKey: string,
+  ): Promise<CheckoutResult> {
+    if (!principal) throw AppError.unauthenticated();
+    const reserved = await this.orders.reserve({
+      buyerId: principal.userId,
+      items: input.items,
+      provider: this.payments.name,
+      idempotencyKey,
+      streamId: input.streamId ?? null,
+    });
+    if (!reserved.ok) throw reserveErrors[reserved.reason](reserved.listingId);
+    const charge = await this.payments
+      .charge({
+        amountMinor: reserved.totalMinor,
+        currency: reserved.currency,
+        paymentMethod: input.paymentMethod,
+        idempotencyKey: `charge:${reserved.paymentId}`,
+        description: `Hawker checkout ${reserved.checkoutId}`,
+      })
+      .catch(() => ({ status: 'failed' as const, code: 'processing_error' as const, message: 'The payment provider did not answer.' }));
+    if (charge.status === 'failed') {
+      await this.orders.failPayment(reserved.paymentId, charge.code);
+      throw new AppError(402, 'invalid_request_error', charge.code, charge.message, 'paymentMethod');
+    }
+    await this.orders.capture(reserved.paymentId, charge.providerRef);
+    const rows = await this.orders.findByIds(reserved.orderIds);
+    return { checkoutId: reserved.checkoutId, orders: rows.map(toView) };
+  }
+
+  async get(principal: Principal | null, orderId: string): Promise<OrderView> {
+    if (!principal) throw AppError.unauthenticated();
+    const row = await this.orders.find(orderId);
+    const allowed = row && (row.buyerId === principal.userId || row.shop.ownerId === principal.userId || principal.roles.includes('admin'));
+    if (!row || !allowed) throw AppError.notFound('Order');
+    return toView(row);
+  }
+
+  async listMine(principal: Principal | null, as: 'buyer' | 'seller'): Promise<{ data: OrderView[] }> {
+    if (!principal) throw AppError.unauthenticated();
+    const rows = as === 'buyer' ? await this.orders.listForBuyer(principal.userId) : await this.orders.listForSeller(principal.userId);
+    return { data: rows.map(toView) };
+  }
+
+  async ship(principal: Principal | null, orderId: string, shipment: { carrier: string; tracking: string }): Promise<OrderView> {
+    const order = await this.get(principal, orderId);
+    const row = (await this.orders.find(orderId))!;
+    if (row.shop.ownerId !== principal!.userId) throw AppError.forbidden('Only the seller ships this order.');
+    if (!(await this.orders.ship(orderId, principal!.userId, shipment, new Date(Date.now() + this.autoReleaseMs)))) {
+      throw AppError.conflict('invalid_order_state', `An order that is ${order.status} cannot be shipped.`);
+    }
+    return this.get(principal, orderId);
+  }
+
+  /** The buyer confirms receipt: escrow is released to the seller. */
+  async confirm(principal: Principal | null, orderId: string): Promise<OrderView> {
+    const order = await this.get(principal, orderId);
+    if (order.buyerId !== principal!.userId) throw AppError.forbidden('Only the buyer confirms receipt.');
+    if (!(await this.orders.release(orderId, principal!.userId))) {
+      throw AppError.conflict('invalid_order_state', `An order that is ${order.status} cannot be confirmed.`);
+    }
+    return this.get(principal, orderId);
+  }
+
+  /** Buyer or seller cancels before shipping; the buyer is refunded in full. */
+  async cancel(principal: Principal | null, orderId: string): Promise<OrderView> {
+    const order = await this.get(principal, orderId);
+    const refunded = await this.orders.cancelPaid(orderId, principal!.userId);
+    if (!refunded) throw AppError.conflict('invalid_order_state', `An order that is ${order.status} cannot be cancelled.`);
+    await this.payments.refund({
+      providerRef: orderId,
+      amountMinor: refunded.amountMinor,
+      currency: refunded.currency,
+      idempotencyKey: `refund:cancel:${orderId}`,
+    });
+    return this.get(principal, orderId);
+  }
+
+  /** Scheduler hook: release escrow of shipped orders whose window passed. */
+  releaseDue(now = new Date(), limit = 100): Promise<string[]> {
+    return this.orders.releaseDue(now, limit);
+  }
+}
+
+function toView(r: OrderRow): OrderView {
+  const held = r.escrow ? r.escrow.amountMinor - r.escrow.refundedMinor - r.escrow.releasedMinor : 0;
+  return {
+    id: r.id,
+    status: r.status,
+    shop: { id: r.shop.id, name: r.shop.name },
+    buyerId: r.buyerId,
+    items: r.items,
+    subtotalMinor: r.subtotalMinor,
+    totalMinor: r.totalMinor,
+    currency: r.currency as OrderView['currency'],
+    escrow: r.escrow ? { status: r.escrow.status, heldMinor: held } : null,
+    shipment: r.shipment
+      ? { carrier: r.shipment.carrier, tracking: r.shipment.tracking, shippedAt: r.shipment.shippedAt.toISOString() }
+      : null,
+    createdAt: r.createdAt.toISOString(),
+    paidAt: r.paidAt?.toISOString() ?? null,
+    autoReleaseAt: r.autoReleaseAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { idSchema } from './ids.js';
+import { currencySchema, minorUnitsSchema } from './money.js';
+
+export const orderStatuses = ['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refunded', 'disputed'] as const;
+export const orderStatusSchema = z.enum(orderStatuses);
+export type OrderStatus = z.infer<typeof orderStatusSchema>;
+
+export const orderItemInputSchema = z.object({ listingId: idSchema, quantity: z.number().int().min(1).max(100) }).strict();
+
+/** Buy now: one order per shop, paid together. `paymentMethod` names a provider's test or saved method. */
+export const createOrderBodySchema = z
+  .object({
+    items: z
+      .array(orderItemInputSchema)
+      .min(1)
+      .max(50)
+      .refine((items) => new Set(items.map((i) => i.listingId)).size === items.length, 'each listing may appear once'),
+    paymentMethod: z.string().min(1).max(100).default('pm_card_visa'),
+    streamId: idSchema.optional(),
+  })
+  .strict();
+export type CreateOrderBody = z.input<typeof createOrderBodySchema>;
+
+export const orderViewSchema = z.object({
+  id: idSchema,
+  status: orderStatusSchema,
+  shop: z.object({ id: idSchema, name: z.string() }),
+  buyerId: idSchema,
+  items: z.array(z.object({ listingId: idSchema, title: z.string(), unitPriceMinor: minorUnitsSchema, quantity: z.number().int() })),
+  subtotalMinor: minorUnitsSchema,
+  totalMinor: minorUnitsSchema,
+  currency: currencySchema,
+  escrow: z.object({ status: z.enum(['held', 'released', 'refunded', 'partially_refunded']), heldMinor: minorUnitsSchema }).nullable(),
+  shipment: z.object({ carrier: z.string(), tracking: z.string(), shippedAt: z.iso.datetime() }).nullable(),
+  createdAt: z.iso.datetime(),
+  paidAt: z.iso.datetime().nullable(),
+  autoReleaseAt: z.iso.datetime().nullable(),
+});
+export type OrderView = z.infer<typeof orderViewSchema>;
+
+export const checkoutResultSchema = z.object({ checkoutId: idSchema, orders: z.array(orderViewSchema) });
+export type CheckoutResult = z.infer<typeof checkoutResultSchema>;
+
+export const shipOrderBodySchema = z
+  .object({ carrier: z.string().trim().min(1).max(60), tracking: z.string().trim().min(1).max(100) })
+  .strict();
+export const orderIdParamsSchema = z.object({ id: idSchema }).strict();
+export const ordersListSchema = z.object({ data: z.array(orderViewSchema) });
+
+/** `Idempotency-Key` header, required on every order-creating or money-moving request. */
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
