@@ -24,6 +24,8 @@ import { LedgerService } from './services/ledger.service.js';
 import { OrderService } from './services/order.service.js';
 import { SandboxPaymentProvider } from './services/payments/sandbox.provider.js';
 import { Scheduler } from './services/scheduler.js';
+import { SettlementRepository } from './repositories/settlement.repository.js';
+import { SettlementService } from './services/settlement.service.js';
 
 /** Everything the http and realtime layers may call, built once per process. */
 export type Services = {
@@ -37,6 +39,7 @@ export type Services = {
   rooms: RoomService;
   events: DomainEvents;
   orders: OrderService;
+  settlement: SettlementService;
   ledger: LedgerService;
   idempotency: IdempotencyService;
   scheduler: Scheduler;
@@ -52,11 +55,9 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const auth = new AuthService(users, new SessionRepository(db.prisma), config.sessionTtlMs);
   const events = new DomainEvents(logger.child({ component: 'events' }));
   const media = new MediaServerClient(config.mediaUrl, config.mediaTokenSecret);
-  const orders = new OrderService(
-    new OrderRepository(db.prisma, new LedgerRepository()),
-    new SandboxPaymentProvider(),
-    config.autoReleaseMs,
-  );
+  const ledgerRepo = new LedgerRepository(db.prisma);
+  const payments = new SandboxPaymentProvider();
+  const orders = new OrderService(new OrderRepository(db.prisma, ledgerRepo), payments, config.autoReleaseMs);
   const scheduler = new Scheduler(
     config.schedulerIntervalMs,
     [{ name: 'escrow.autoRelease', run: () => orders.releaseDue() }],
@@ -73,6 +74,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     streams: new StreamService(streamRepo, presence, media, new MediaTokenService(config.mediaTokenSecret), events),
     events,
     orders,
+    settlement: new SettlementService(new SettlementRepository(db.prisma, ledgerRepo), payments),
     ledger: new LedgerService(() => checkLedger(db.prisma)),
     idempotency: new IdempotencyService(new IdempotencyRepository(db.prisma)),
     scheduler,

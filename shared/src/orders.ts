@@ -50,3 +50,44 @@ export const ordersListSchema = z.object({ data: z.array(orderViewSchema) });
 
 /** `Idempotency-Key` header, required on every order-creating or money-moving request. */
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
+
+export const openDisputeBodySchema = z.object({ reason: z.string().trim().min(3).max(2000) }).strict();
+export const respondDisputeBodySchema = z.object({ response: z.string().trim().min(1).max(2000) }).strict();
+export const resolveDisputeBodySchema = z
+  .object({
+    resolution: z.enum(['refund_full', 'refund_partial', 'release']),
+    refundMinor: minorUnitsSchema.optional(),
+  })
+  .strict()
+  .refine((b) => (b.resolution === 'refund_partial') === (b.refundMinor !== undefined), {
+    message: 'refundMinor is required for refund_partial and only for it',
+    path: ['refundMinor'],
+  });
+
+export const disputeViewSchema = z.object({
+  id: idSchema,
+  orderId: idSchema,
+  status: z.enum(['open', 'seller_responded', 'resolved']),
+  reason: z.string(),
+  sellerResponse: z.string().nullable(),
+  resolution: z.enum(['refund_full', 'refund_partial', 'release']).nullable(),
+  refundMinor: z.number().int().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type DisputeView = z.infer<typeof disputeViewSchema>;
+
+export const walletSchema = z.object({
+  balances: z.array(z.object({ currency: currencySchema, availableMinor: z.number().int(), inEscrowMinor: z.number().int() })),
+  payouts: z.array(
+    z.object({
+      id: idSchema,
+      amountMinor: z.number().int(),
+      currency: currencySchema,
+      status: z.enum(['pending', 'paid', 'failed']),
+      createdAt: z.iso.datetime(),
+    }),
+  ),
+});
+export type Wallet = z.infer<typeof walletSchema>;
+
+export const createPayoutBodySchema = z.object({ amountMinor: minorUnitsSchema.min(1), currency: currencySchema }).strict();

@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { streamRoutes } from './routes/streams.routes.js';
 import { orderRoutes } from './routes/orders.routes.js';
 import { adminRoutes } from './routes/admin.routes.js';
+import { settlementRoutes } from './routes/settlement.routes.js';
 import { sessionTokenOf } from './session-cookie.js';
 import { webAppRouter } from './static.js';
 import type { MediaProxy } from './media-proxy.js';
@@ -80,6 +81,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
       ...catalogRoutes(services.catalog),
       ...streamRoutes(services.streams, opts.mediaTokenSecret),
       ...orderRoutes(services.orders),
+      ...settlementRoutes(services.settlement),
       ...adminRoutes(services.ledger),
     ],
     services.idempotency,

@@ -38,11 +38,25 @@ export class InsufficientFundsError extends Error {
  * the database transaction of the state change it belongs to.
  */
 export class LedgerRepository {
-  // Account codes are immutable, so their ids can be cached for the process lifetime.
+  // Account codes are immutable, so ids of committed accounts can be cached for
+  // the process lifetime. Ids seen inside a transaction are not cached: the
+  // transaction may roll back and take a freshly created account with it.
   readonly #ids = new Map<string, string>();
 
-  async ensureAccounts(db: Db, refs: AccountRef[]): Promise<Map<string, string>> {
-    const missing = [...new Map(refs.filter((r) => !this.#ids.has(r.code)).map((r) => [r.code, r])).values()];
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** Creates (outside any transaction) and caches accounts that transfers will use. */
+  async prepare(refs: AccountRef[]): Promise<void> {
+    await this.ensureAccounts(this.prisma, refs, true);
+  }
+
+  async ensureAccounts(db: Db, refs: AccountRef[], cache = false): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const r of refs) {
+      const id = this.#ids.get(r.code);
+      if (id) found.set(r.code, id);
+    }
+    const missing = [...new Map(refs.filter((r) => !found.has(r.code)).map((r) => [r.code, r])).values()];
     if (missing.length > 0) {
       const values = missing.map(
         (_, i) =>
@@ -59,9 +73,12 @@ export class LedgerRepository {
         'SELECT id::text, code FROM ledger_accounts WHERE code = ANY($1::text[])',
         missing.map((r) => r.code),
       );
-      for (const row of rows) this.#ids.set(row.code, row.id);
+      for (const row of rows) {
+        found.set(row.code, row.id);
+        if (cache) this.#ids.set(row.code, row.id);
+      }
     }
-    return new Map(refs.map((r) => [r.code, this.#ids.get(r.code)!]));
+    return found;
   }
 
   /** Books a balanced transfer; throws InsufficientFundsError (rolling back the caller's transaction) if a floor would break. */
