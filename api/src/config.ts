@@ -20,6 +20,7 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: optionalUrl,
   PGLITE_DIR: z.string().default(path.join(repoRoot, 'data', 'pglite')),
+  UPLOAD_DIR: z.string().default(path.join(repoRoot, 'data', 'uploads')),
   REDIS_URL: optionalUrl,
   MEDIA_URL: optionalUrl,
   // Shared with the media-server: signs media tokens and authenticates internal calls.
@@ -40,6 +41,7 @@ export type ApiConfig = {
   port: number;
   host: string;
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  uploadDir: string;
   redisUrl: string | undefined;
   mediaUrl: string | undefined;
   mediaTokenSecret: string;
@@ -79,6 +81,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.PGLITE_DIR },
+    uploadDir: e.UPLOAD_DIR,
     redisUrl: e.REDIS_URL,
     mediaUrl: e.MEDIA_URL,
     // Without a media-server nothing verifies tokens; a per-process random secret keeps minting working.

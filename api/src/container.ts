@@ -24,6 +24,13 @@ import { LedgerService } from './services/ledger.service.js';
 import { OrderService } from './services/order.service.js';
 import { SandboxPaymentProvider } from './services/payments/sandbox.provider.js';
 import { Scheduler } from './services/scheduler.js';
+import { ShopRepository } from './repositories/shop.repository.js';
+import { LocalDiskImageStorage } from './repositories/image.storage.js';
+import { ReviewRepository } from './repositories/review.repository.js';
+import { CartRepository } from './repositories/cart.repository.js';
+import { ImageService } from './services/image.service.js';
+import { ReviewService } from './services/review.service.js';
+import { CartService } from './services/cart.service.js';
 import { SettlementRepository } from './repositories/settlement.repository.js';
 import { SettlementService } from './services/settlement.service.js';
 
@@ -39,6 +46,9 @@ export type Services = {
   rooms: RoomService;
   events: DomainEvents;
   orders: OrderService;
+  images: ImageService;
+  reviews: ReviewService;
+  carts: CartService;
   settlement: SettlementService;
   ledger: LedgerService;
   idempotency: IdempotencyService;
@@ -55,6 +65,9 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const auth = new AuthService(users, new SessionRepository(db.prisma), config.sessionTtlMs);
   const events = new DomainEvents(logger.child({ component: 'events' }));
   const media = new MediaServerClient(config.mediaUrl, config.mediaTokenSecret);
+  const imageUrl = (key: string) => `/api/media/images/${encodeURIComponent(key)}`;
+  const listingRepo = new ListingRepository(db.prisma);
+  const catalog = new CatalogService(listingRepo, new ShopRepository(db.prisma), imageUrl);
   const ledgerRepo = new LedgerRepository(db.prisma);
   const payments = new SandboxPaymentProvider();
   const orders = new OrderService(new OrderRepository(db.prisma, ledgerRepo), payments, config.autoReleaseMs);
@@ -70,10 +83,13 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     presence,
     auth,
     health: new HealthService(db, new RedisHealth(redis), media, config.nodeId),
-    catalog: new CatalogService(new ListingRepository(db.prisma), (key) => `/api/media/images/${encodeURIComponent(key)}`),
+    catalog,
     streams: new StreamService(streamRepo, presence, media, new MediaTokenService(config.mediaTokenSecret), events),
     events,
     orders,
+    images: new ImageService(listingRepo, new LocalDiskImageStorage(config.uploadDir), imageUrl),
+    reviews: new ReviewService(new ReviewRepository(db.prisma)),
+    carts: new CartService(new CartRepository(db.prisma), orders, imageUrl),
     settlement: new SettlementService(new SettlementRepository(db.prisma, ledgerRepo), payments),
     ledger: new LedgerService(() => checkLedger(db.prisma)),
     idempotency: new IdempotencyService(new IdempotencyRepository(db.prisma)),

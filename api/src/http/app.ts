@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { streamRoutes } from './routes/streams.routes.js';
 import { orderRoutes } from './routes/orders.routes.js';
 import { adminRoutes } from './routes/admin.routes.js';
+import { shopRoutes } from './routes/shop.routes.js';
 import { settlementRoutes } from './routes/settlement.routes.js';
 import { sessionTokenOf } from './session-cookie.js';
 import { webAppRouter } from './static.js';
@@ -71,6 +72,14 @@ export function createApp(services: Services, opts: AppOptions): Express {
   });
   api.post('/auth/login', loginRateLimit({ ...opts.loginRateLimit, redis: services.redis }));
 
+  // Binary responses stay outside the JSON route helper; keys are content-addressed by upload, so cache forever.
+  api.get('/media/images/:key', (req, res, next) => {
+    services.images.read(req.params.key).then(({ bytes, contentType }) => {
+      res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      res.type(contentType).send(bytes);
+    }, next);
+  });
+
   const registry = createOpenApiRegistry();
   mountRoutes(
     api,
@@ -78,7 +87,8 @@ export function createApp(services: Services, opts: AppOptions): Express {
     [
       ...healthRoutes(services.health),
       ...authRoutes(services.auth, opts.cookieSecure),
-      ...catalogRoutes(services.catalog),
+      ...catalogRoutes(services.catalog, services.images, services.reviews),
+      ...shopRoutes(services.catalog, services.carts, services.reviews),
       ...streamRoutes(services.streams, opts.mediaTokenSecret),
       ...orderRoutes(services.orders),
       ...settlementRoutes(services.settlement),

@@ -1,4 +1,4 @@
-import type { Request, Response, Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { apiErrorBodySchema, idempotencyKeySchema } from '@hawker/shared';
 import type { z, ZodType } from 'zod';
@@ -35,6 +35,8 @@ export type RouteSpec<B, Q, P, R> = {
   /** Request header names documented and required, e.g. Idempotency-Key. */
   headers?: ZodType<Record<string, string>>;
   status?: number;
+  /** Accept a raw binary body of these content types (e.g. image uploads) instead of JSON; the handler gets req.body as a Buffer. */
+  rawBody?: { types: string[]; limitBytes: number };
   /** Requires an Idempotency-Key header and replays the first response for a repeated key (Stripe semantics). */
   idempotent?: boolean;
   response: ZodType<R>;
@@ -63,7 +65,8 @@ const errorDescriptions: Record<number, string> = {
 export function mountRoutes(router: Router, registry: OpenAPIRegistry, specs: AnyRouteSpec[], idempotency: IdempotencyService): void {
   for (const spec of specs) {
     registry.registerPath(toOpenApi(spec));
-    router[spec.method](spec.path, async (req, res, next) => {
+    const raw = spec.rawBody ? [express.raw({ type: spec.rawBody.types, limit: spec.rawBody.limitBytes })] : [];
+    router[spec.method](spec.path, ...raw, async (req: Request, res: Response, next: NextFunction) => {
       try {
         const principal = req.principal ?? null;
         if (spec.auth === 'required' && !principal) throw AppError.unauthenticated();
@@ -140,6 +143,14 @@ function toOpenApi(spec: AnyRouteSpec): RouteConfig {
     ...(spec.idempotent ? { description: 'Requires an `Idempotency-Key` header; a repeated key replays the first response.' } : {}),
     request: {
       ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
+      ...(spec.rawBody
+        ? {
+            body: {
+              content: Object.fromEntries(spec.rawBody.types.map((t) => [t, { schema: { type: 'string' as const, format: 'binary' } }])),
+              required: true,
+            },
+          }
+        : {}),
       ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
       ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
       ...(spec.headers ? { headers: spec.headers as z.ZodObject } : {}),
