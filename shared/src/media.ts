@@ -103,12 +103,7 @@ export const mediaErrorCodes = [
 ] as const;
 export type MediaErrorCode = (typeof mediaErrorCodes)[number];
 
-export const MEDIA_SOCKET_PATH = '/media/socket.io';
-
-/** Where a stream's HLS playlist is served (live, and as the replay once ended). */
-export function hlsPlaylistPath(streamId: string): string {
-  return `/media/hls/${streamId}/index.m3u8`;
-}
+export { MEDIA_SOCKET_PATH, hlsPlaylistPath } from './media-paths.js';
 
 /**
  * media-server → api callbacks (`POST /api/internal/media-events`, header

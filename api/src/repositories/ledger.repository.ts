@@ -4,6 +4,8 @@ import type { TransactionClient } from '../generated/prisma/internal/prismaNames
 
 export type Db = PrismaClient | TransactionClient;
 
+const INSUFFICIENT = 'ledger_insufficient_funds:';
+
 export type TransferKind =
   'payment_capture' | 'escrow_release' | 'refund' | 'payout' | 'ad_charge' | 'ad_topup' | 'sponsorship' | 'adjustment';
 
@@ -81,7 +83,10 @@ export class LedgerRepository {
     return found;
   }
 
-  /** Books a balanced transfer; throws InsufficientFundsError (rolling back the caller's transaction) if a floor would break. */
+  /**
+   * Books a balanced transfer in one atomic statement; throws InsufficientFundsError
+   * (rolling back the caller's transaction, if any) when a floor would break.
+   */
   async post(db: Db, t: TransferInput): Promise<string> {
     const sum = t.entries.reduce((s, e) => s + e.amount, 0n);
     if (sum !== 0n || t.entries.length < 2) throw new UnbalancedTransferError(sum);
@@ -102,31 +107,41 @@ export class LedgerRepository {
       params.push(ids.get(e.account.code)!, e.amount);
       return `($${params.length - 1}::uuid, $${params.length}::bigint)`;
     });
-    const [result] = await db.$queryRawUnsafe<{ transfer_id: string; updated: number }[]>(
-      `WITH moves(id, amount) AS (VALUES ${moveValues.join(', ')}),
-       updated AS (
-         UPDATE ledger_accounts a SET balance = a.balance + m.amount
-         FROM moves m
-         WHERE a.id = m.id AND (a.floor IS NULL OR a.balance + m.amount >= a.floor)
-         RETURNING a.id
-       ),
-       transfer AS (
-         INSERT INTO ledger_transfers (id, kind, "orderId", "paymentId", "idempotencyKey", memo)
-         VALUES (gen_random_uuid(), $1::"LedgerTransferKind", $2::uuid, $3::uuid, $4, $5)
-         RETURNING id
-       ),
-       entries AS (
-         INSERT INTO ledger_entries ("transferId", "accountId", amount)
-         SELECT transfer.id, e.account_id, e.amount FROM transfer, (VALUES ${entryValues.join(', ')}) AS e(account_id, amount)
-       )
-       SELECT (SELECT id::text FROM transfer) AS transfer_id, (SELECT count(*)::int FROM updated) AS updated`,
-      ...params,
-    );
-    if (!result || result.updated !== moves.length) {
-      const codes = t.entries.filter((e) => e.amount < 0n).map((e) => e.account.code);
-      throw new InsufficientFundsError(codes);
+    params.push(moves.length);
+    const expected = `$${params.length}::int`;
+    try {
+      const [result] = await db.$queryRawUnsafe<{ transfer_id: string }[]>(
+        `WITH moves(id, amount) AS (VALUES ${moveValues.join(', ')}),
+         updated AS (
+           UPDATE ledger_accounts a SET balance = a.balance + m.amount
+           FROM moves m
+           WHERE a.id = m.id AND (a.floor IS NULL OR a.balance + m.amount >= a.floor)
+           RETURNING a.id
+         ),
+         transfer AS (
+           INSERT INTO ledger_transfers (id, kind, "orderId", "paymentId", "idempotencyKey", memo)
+           VALUES (gen_random_uuid(), $1::"LedgerTransferKind", $2::uuid, $3::uuid, $4, $5)
+           RETURNING id
+         ),
+         entries AS (
+           INSERT INTO ledger_entries ("transferId", "accountId", amount)
+           SELECT transfer.id, e.account_id, e.amount FROM transfer, (VALUES ${entryValues.join(', ')}) AS e(account_id, amount)
+         )
+         -- If a floor stopped any balance update, fail the whole statement, so it
+         -- is atomic even outside an explicit transaction. (The cast depends on
+         -- the row count, so the planner cannot fold it into an error early.)
+         SELECT (SELECT id::text FROM transfer) AS transfer_id,
+                CASE WHEN (SELECT count(*) FROM updated) = ${expected} THEN 1
+                     ELSE CAST('${INSUFFICIENT}' || (SELECT count(*) FROM updated)::text AS int) END AS ok`,
+        ...params,
+      );
+      return result!.transfer_id;
+    } catch (err) {
+      if (String((err as Error).message).includes(INSUFFICIENT) || JSON.stringify(err).includes(INSUFFICIENT)) {
+        throw new InsufficientFundsError(t.entries.filter((e) => e.amount < 0n).map((e) => e.account.code));
+      }
+      throw err;
     }
-    return result.transfer_id;
   }
 
   async balance(db: Db, code: string): Promise<bigint> {
