@@ -25,6 +25,7 @@ export default defineConfig({
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
       { extends: true, test: { name: 'quality', include: ['test/quality/**/*.test.ts'] } },
       'web/vitest.config.ts',
+      'load-tests/vitest.config.ts',
     ],
   },
 });

@@ -1,0 +1,159 @@
+import { execFile } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import type { AccountRef } from '../../../api/src/domain/ledger-accounts.js';
+import { checkLedger } from '../../../api/src/repositories/ledger-check.repository.js';
+import { openDatabase } from '../../../api/src/repositories/db/client.js';
+import { LedgerRepository } from '../../../api/src/repositories/ledger.repository.js';
+
+const run = promisify(execFile);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export type LedgerBenchOptions = { clients: number[]; seconds: number; accounts: number; pgbenchScale: number; adminUrl: string };
+
+export type LedgerPoint = {
+  clients: number;
+  pgbenchTps: number;
+  /** A transfer as one atomic statement (autocommit). */
+  transferTps: number;
+  /** A transfer inside an explicit transaction (BEGIN, transfer, COMMIT), as checkout uses it. */
+  transferInTxTps: number;
+};
+
+export type LedgerReport = {
+  scenario: 'ledger';
+  startedAt: string;
+  machine: { cpus: number; node: string; postgres: string };
+  options: LedgerBenchOptions;
+  points: LedgerPoint[];
+  summary: { bestRatioInTx: number; bestRatioStatement: number; transfers: number; selfCheckProblems: number };
+};
+
+/**
+ * Escrow transfers per second against pgbench's TPC-B-like transaction on the
+ * same PostgreSQL, in the same run, at the same client counts. Each transfer
+ * moves money from a random buyer's funding account into a random order's
+ * escrow account through LedgerRepository.post — the code checkout uses.
+ */
+export async function runLedgerBench(o: LedgerBenchOptions, log: (line: string) => void): Promise<LedgerReport> {
+  const admin = new pg.Client({ connectionString: o.adminUrl });
+  await admin.connect();
+  const name = `hawker_bench_${Date.now()}`;
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(o.adminUrl);
+  url.pathname = `/${name}`;
+  const dbUrl = url.toString();
+  const version = (await admin.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '?';
+  try {
+    log(`database ${name}: migrating; pgbench -i -s ${o.pgbenchScale}`);
+    await run(path.join(root, 'node_modules/.bin/tsx'), ['api/scripts/migrate.ts'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: dbUrl, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false' },
+    });
+    await run('pgbench', ['-i', '-q', '-s', String(o.pgbenchScale), dbUrl]);
+    const points: LedgerPoint[] = [];
+    let transfers = 0;
+    for (const clients of o.clients) {
+      const pgbenchTps = await pgbench(dbUrl, clients, o.seconds);
+      const statement = await transfersPerSecond(dbUrl, clients, o.seconds, o.accounts, false);
+      const inTx = await transfersPerSecond(dbUrl, clients, o.seconds, o.accounts, true);
+      transfers += statement.count + inTx.count;
+      points.push({ clients, pgbenchTps, transferTps: statement.tps, transferInTxTps: inTx.tps });
+      log(
+        `${clients} clients: pgbench ${pgbenchTps.toFixed(0)} tps; transfer ${statement.tps.toFixed(0)}/s (${ratio(statement.tps, pgbenchTps)}×); in a transaction ${inTx.tps.toFixed(0)}/s (${ratio(inTx.tps, pgbenchTps)}×)`,
+      );
+    }
+    const db = await openDatabase({ kind: 'postgres', url: dbUrl }, 2);
+    const problems = await checkLedger(db.prisma);
+    await db.close();
+    log(`ledger self-check: ${problems.length === 0 ? 'ok' : `${problems.length} problems`}`);
+    return {
+      scenario: 'ledger',
+      startedAt: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, node: process.version, postgres: version },
+      options: o,
+      points,
+      summary: {
+        bestRatioInTx: Math.max(...points.map((p) => p.transferInTxTps / p.pgbenchTps)),
+        bestRatioStatement: Math.max(...points.map((p) => p.transferTps / p.pgbenchTps)),
+        transfers,
+        selfCheckProblems: problems.length,
+      },
+    };
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+function ratio(a: number, b: number): string {
+  return (a / b).toFixed(2);
+}
+
+async function pgbench(url: string, clients: number, seconds: number): Promise<number> {
+  const { stdout } = await run('pgbench', [
+    '-b',
+    'tpcb-like',
+    '-n',
+    '-c',
+    String(clients),
+    '-j',
+    String(Math.min(clients, 2)),
+    '-T',
+    String(seconds),
+    url,
+  ]);
+  const m = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
+  if (!m) throw new Error(`could not read pgbench output:\n${stdout}`);
+  return Number(m[1]);
+}
+
+async function transfersPerSecond(url: string, clients: number, seconds: number, n: number, inTx: boolean) {
+  const db = await openDatabase({ kind: 'postgres', url }, clients);
+  const ledger = new LedgerRepository(db.prisma);
+  // Bench-only account codes, so a run never touches real users' accounts.
+  const buyers: AccountRef[] = Array.from({ length: n }, (_, i) => ({
+    code: `bench_funding:${i}`,
+    kind: 'buyer_funding',
+    currency: 'USD',
+    ownerId: null,
+    orderId: null,
+    floor: null,
+  }));
+  const escrows: AccountRef[] = buyers.map((_, i) => ({
+    code: `bench_escrow:${i}`,
+    kind: 'escrow',
+    currency: 'USD',
+    ownerId: null,
+    orderId: null,
+    floor: 0n,
+  }));
+  await ledger.prepare([...buyers, ...escrows]);
+  let count = 0;
+  const deadline = Date.now() + seconds * 1000;
+  const started = Date.now();
+  const worker = async () => {
+    while (Date.now() < deadline) {
+      const from = buyers[Math.floor(Math.random() * n)]!;
+      const to = escrows[Math.floor(Math.random() * n)]!;
+      const amount = BigInt(1 + Math.floor(Math.random() * 10_000));
+      const t = {
+        kind: 'payment_capture' as const,
+        entries: [
+          { account: from, amount: -amount },
+          { account: to, amount },
+        ],
+      };
+      if (inTx) await db.prisma.$transaction((tx) => ledger.post(tx, t));
+      else await ledger.post(db.prisma, t);
+      count += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, worker));
+  const tps = count / ((Date.now() - started) / 1000);
+  await db.close();
+  return { tps, count };
+}

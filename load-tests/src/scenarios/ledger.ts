@@ -1,0 +1,81 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lineChart } from '../report/svg-chart.js';
+import { runLedgerBench, type LedgerReport } from '../ledger/run.js';
+
+const USAGE = `usage: npm run bench -- ledger [--quick] [--clients 1,4,8,16] [--seconds 10] [--no-write]
+Escrow ledger transfers per second against pgbench -b tpcb-like on the same PostgreSQL
+(BENCH_DATABASE_URL admin connection; default postgresql://postgres@127.0.0.1:5432/postgres).`;
+
+const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../results');
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const quick = argv.includes('--quick');
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const clients = (value('--clients') ?? (quick ? '4' : '1,4,8,16')).split(',').map(Number);
+  const seconds = Number(value('--seconds') ?? (quick ? 3 : 10));
+  if (clients.some((c) => !Number.isInteger(c) || c < 1 || c > 64) || !(seconds >= 1 && seconds <= 120)) {
+    console.error(USAGE);
+    return 2;
+  }
+  const report = await runLedgerBench(
+    {
+      clients,
+      seconds,
+      accounts: 1000,
+      pgbenchScale: 16,
+      adminUrl: process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    },
+    (line) => console.log(`  ${line}`),
+  );
+  console.log(
+    `\nbest: ${report.summary.bestRatioInTx.toFixed(2)}× pgbench in a transaction, ${report.summary.bestRatioStatement.toFixed(2)}× as one statement; self-check problems: ${report.summary.selfCheckProblems}`,
+  );
+  if (!argv.includes('--no-write')) console.log(`wrote ${(await write(report)).join(', ')}`);
+  return report.summary.selfCheckProblems === 0 ? 0 : 1;
+}
+
+async function write(report: LedgerReport): Promise<string[]> {
+  await mkdir(resultsDir, { recursive: true });
+  const json = JSON.stringify(report, null, 2);
+  const stamp = report.startedAt.replace(/[:.]/g, '-');
+  const files = [
+    path.join(resultsDir, `ledger-${stamp}.json`),
+    path.join(resultsDir, 'ledger-latest.json'),
+    path.join(resultsDir, 'ledger-latest.svg'),
+  ];
+  const svg = lineChart({
+    title: 'Escrow transfers vs pgbench tpcb-like (same PostgreSQL, same run)',
+    xLabel: 'concurrent clients',
+    panels: [
+      {
+        title: 'transactions per second',
+        yLabel: 'tps',
+        series: [
+          { name: 'pgbench tpcb-like', color: '#888', points: report.points.map((p) => [p.clients, p.pgbenchTps] as const) },
+          { name: 'transfer (statement)', color: '#e11d48', points: report.points.map((p) => [p.clients, p.transferTps] as const) },
+          { name: 'transfer (in tx)', color: '#2563eb', points: report.points.map((p) => [p.clients, p.transferInTxTps] as const) },
+        ],
+      },
+      {
+        title: 'ratio to pgbench',
+        yLabel: '×',
+        series: [
+          { name: 'statement', color: '#e11d48', points: report.points.map((p) => [p.clients, p.transferTps / p.pgbenchTps] as const) },
+          { name: 'in tx', color: '#2563eb', points: report.points.map((p) => [p.clients, p.transferInTxTps / p.pgbenchTps] as const) },
+        ],
+        thresholds: [{ y: 1, label: 'target 1.0×' }],
+      },
+    ],
+  });
+  await Promise.all([writeFile(files[0]!, json), writeFile(files[1]!, json), writeFile(files[2]!, svg)]);
+  return files;
+}
