@@ -9,6 +9,8 @@ const API_ORIGIN = 'http://127.0.0.1:8080';
 const proxy: Record<string, ProxyOptions> = {
   '/api': { target: API_ORIGIN },
   '/socket.io': { target: API_ORIGIN, ws: true },
+  // The media socket and HLS playlists: the api proxies /media/* on to the media-server.
+  '/media': { target: API_ORIGIN, ws: true },
 };
 
 export default defineConfig({

@@ -93,9 +93,10 @@ describe('realtime (Socket.IO)', () => {
     // A is connected to node 1, B joined on node 2: the count reached A through the adapter.
     expect(await seenByA).toEqual({ streamId, count: 2 });
     const live = await new HttpClient(node2.url).get('/api/streams?status=live');
-    expect(live.body.data).toEqual([
+    // Other test files share the database and may have live streams of their own.
+    expect(live.body.data).toContainEqual(
       expect.objectContaining({ id: streamId, viewerCount: 2, creator: expect.objectContaining({ displayName: 'Mia Live' }) }),
-    ]);
+    );
 
     const dropped = waitFor(a, 'viewers:count', (p) => p.streamId === streamId && p.count === 1);
     b.disconnect();

@@ -27,7 +27,9 @@ export const orderViewSchema = z.object({
   status: orderStatusSchema,
   shop: z.object({ id: idSchema, name: z.string() }),
   buyerId: idSchema,
-  items: z.array(z.object({ listingId: idSchema, title: z.string(), unitPriceMinor: minorUnitsSchema, quantity: z.number().int() })),
+  items: z.array(
+    z.object({ id: idSchema, listingId: idSchema, title: z.string(), unitPriceMinor: minorUnitsSchema, quantity: z.number().int(), reviewed: z.boolean() }),
+  ),
   subtotalMinor: minorUnitsSchema,
   totalMinor: minorUnitsSchema,
   currency: currencySchema,

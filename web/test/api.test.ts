@@ -64,6 +64,15 @@ describe('apiFetch', () => {
     await expect(apiFetch('/api/auth/logout', { method: 'POST' })).resolves.toBeUndefined();
   });
 
+  it('uploads a Blob as raw bytes with its own content type', async () => {
+    const fetch = stubFetch(() => json(201, { id: 'i1', url: '/media/images/i1' }));
+    const file = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' });
+    await apiFetch('/api/listings/l1/images', { method: 'POST', body: file });
+    const [, init] = fetch.mock.calls[0] ?? [];
+    expect(init?.body).toBe(file);
+    expect((init?.headers as Record<string, string>)['Content-Type']).toBe('image/png');
+  });
+
   it('rethrows aborts untouched', async () => {
     stubFetch(() => Promise.reject(new DOMException('aborted', 'AbortError')));
     await expect(apiFetch('/api/me')).rejects.toMatchObject({ name: 'AbortError' });

@@ -25,7 +25,7 @@ const orderView = {
   paidAt: true,
   autoReleaseAt: true,
   shop: { select: { id: true, name: true, ownerId: true } },
-  items: { select: { listingId: true, title: true, unitPriceMinor: true, quantity: true } },
+  items: { select: { id: true, listingId: true, title: true, unitPriceMinor: true, quantity: true, review: { select: { id: true } } } },
   escrow: { select: { status: true, amountMinor: true, refundedMinor: true, releasedMinor: true } },
   shipment: { select: { carrier: true, tracking: true, shippedAt: true } },
 } as const;

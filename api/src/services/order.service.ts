@@ -119,7 +119,7 @@ function toView(r: OrderRow): OrderView {
     status: r.status,
     shop: { id: r.shop.id, name: r.shop.name },
     buyerId: r.buyerId,
-    items: r.items,
+    items: r.items.map(({ review, ...item }) => ({ ...item, reviewed: review !== null })),
     subtotalMinor: r.subtotalMinor,
     totalMinor: r.totalMinor,
     currency: r.currency as OrderView['currency'],

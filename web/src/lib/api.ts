@@ -39,7 +39,10 @@ export class ApiError extends Error {
 
 export interface ApiRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Serialized as JSON; omit for requests without a body. */
+  /**
+   * Serialized as JSON; omit for requests without a body. A Blob (a File from an
+   * input) is sent as raw bytes with its own content type: uploads.
+   */
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
@@ -59,7 +62,11 @@ export async function apiFetch<T>(path: string, request: ApiRequest = {}): Promi
     credentials: 'same-origin',
   };
   if (request.signal) init.signal = request.signal;
-  if (request.body !== undefined) {
+  if (request.body instanceof Blob) {
+    // The api checks the type against the bytes, so send the file's own type.
+    headers['Content-Type'] = request.body.type || 'application/octet-stream';
+    init.body = request.body;
+  } else if (request.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(request.body);
   }

@@ -1,0 +1,76 @@
+import type { Cart, CheckoutResult } from '@hawker/shared';
+import { errorMessage, isAbortError } from '../api.js';
+import { checkoutCart, getCart, setCartItem, type PaymentMethod } from './api.js';
+import { cartSignature } from './cart.js';
+
+export type CartStatus = 'loading' | 'ready' | 'error';
+
+/**
+ * The cart page's state. Every change answers with the whole cart, which
+ * replaces ours: prices and stock may have moved since the page loaded.
+ */
+export class CartManager {
+  cart = $state.raw<Cart | null>(null);
+  status = $state<CartStatus>('loading');
+  /** Listing ids with a change in flight, so their controls wait. */
+  busy = $state.raw<ReadonlySet<string>>(new Set());
+  checkingOut = $state(false);
+  paymentMethod = $state<PaymentMethod>('pm_card_visa');
+  error = $state<string | null>(null);
+
+  #controller: AbortController | null = null;
+
+  async load(): Promise<void> {
+    this.#controller?.abort();
+    const controller = new AbortController();
+    this.#controller = controller;
+    this.status = 'loading';
+    this.error = null;
+    try {
+      const cart = await getCart(controller.signal);
+      if (controller.signal.aborted) return;
+      this.cart = cart;
+      this.status = 'ready';
+    } catch (err) {
+      if (controller.signal.aborted || isAbortError(err)) return;
+      this.error = errorMessage(err);
+      this.status = 'error';
+    }
+  }
+
+  abort(): void {
+    this.#controller?.abort();
+  }
+
+  /** 0 removes the line. */
+  async setQuantity(listingId: string, quantity: number): Promise<void> {
+    if (this.busy.has(listingId) || !Number.isInteger(quantity) || quantity < 0) return;
+    this.busy = new Set([...this.busy, listingId]);
+    this.error = null;
+    try {
+      this.cart = await setCartItem(listingId, Math.min(quantity, 100));
+    } catch (err) {
+      this.error = errorMessage(err);
+    } finally {
+      const busy = new Set(this.busy);
+      busy.delete(listingId);
+      this.busy = busy;
+    }
+  }
+
+  /** One order per shop, paid together; null when it failed (`error` says why). */
+  async checkout(): Promise<CheckoutResult | null> {
+    const items = this.cart?.items ?? [];
+    if (this.checkingOut || items.length === 0) return null;
+    this.checkingOut = true;
+    this.error = null;
+    try {
+      return await checkoutCart(this.paymentMethod, cartSignature(items));
+    } catch (err) {
+      this.error = errorMessage(err);
+      return null;
+    } finally {
+      this.checkingOut = false;
+    }
+  }
+}
