@@ -28,7 +28,14 @@ export const orderViewSchema = z.object({
   shop: z.object({ id: idSchema, name: z.string() }),
   buyerId: idSchema,
   items: z.array(
-    z.object({ id: idSchema, listingId: idSchema, title: z.string(), unitPriceMinor: minorUnitsSchema, quantity: z.number().int(), reviewed: z.boolean() }),
+    z.object({
+      id: idSchema,
+      listingId: idSchema,
+      title: z.string(),
+      unitPriceMinor: minorUnitsSchema,
+      quantity: z.number().int(),
+      reviewed: z.boolean(),
+    }),
   ),
   subtotalMinor: minorUnitsSchema,
   totalMinor: minorUnitsSchema,
