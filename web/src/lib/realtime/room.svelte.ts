@@ -1,4 +1,4 @@
-import type { ClientToServerEvents, ServerToClientEvents } from '@hawker/shared';
+import type { AckResponse, ClientToServerEvents, RoomSnapshot, ServerToClientEvents } from '@hawker/shared';
 import { io, type Socket } from 'socket.io-client';
 
 export type RoomState = 'idle' | 'connecting' | 'connected' | 'closed';
@@ -35,7 +35,7 @@ export class RoomConnection {
       void socket
         .timeout(5000)
         .emitWithAck('room:join', { streamId })
-        .then((ack) => {
+        .then((ack: AckResponse<RoomSnapshot>) => {
           if (!ack.ok) {
             this.state = 'closed';
             return;
