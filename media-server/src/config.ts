@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { MediaConfigError, type ConfigIssue } from './errors.js';
 import { logLevels } from './logger.js';
@@ -9,8 +10,25 @@ import { logLevels } from './logger.js';
  * service reads process.env: everything downstream receives a MediaConfig.
  */
 
-const variables = ['MEDIA_PORT', 'MEDIA_HOST', 'MEDIA_WORKERS', 'RTC_MIN_PORT', 'RTC_MAX_PORT', 'MEDIA_ANNOUNCED_IP', 'LOG_LEVEL'] as const;
+const variables = [
+  'MEDIA_PORT',
+  'MEDIA_HOST',
+  'MEDIA_WORKERS',
+  'RTC_MIN_PORT',
+  'RTC_MAX_PORT',
+  'RTC_LISTEN_IP',
+  'MEDIA_ANNOUNCED_IP',
+  'LOG_LEVEL',
+  'MEDIA_TOKEN_SECRET',
+  'API_INTERNAL_URL',
+  'HLS_DIR',
+  'MAX_WEBRTC_VIEWERS_PER_STREAM',
+  'PUBLISHER_GRACE_MS',
+] as const;
 type Variable = (typeof variables)[number];
+
+/** Never echoed back in error messages: config errors end up in logs. */
+const secretVariables: ReadonlySet<Variable> = new Set(['MEDIA_TOKEN_SECRET']);
 
 /**
  * A base-10 integer in [min, max]. Stricter than z.coerce.number(), which
@@ -34,6 +52,14 @@ function integer(min: number, max: number, fallback: number) {
 
 const ip = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });
 
+/** The repository root (media-server/src/ → ../..), so data/ is the same folder the api uses. */
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+
+/** The shared HS256 secret: short secrets can be brute-forced offline from one captured token. */
+const secret = z
+  .string({ error: 'is required (the HS256 secret shared with the api)' })
+  .min(32, { error: 'must be at least 32 characters' });
+
 function schema(defaultWorkers: number) {
   return z
     .object({
@@ -42,8 +68,19 @@ function schema(defaultWorkers: number) {
       MEDIA_WORKERS: integer(1, 1024, defaultWorkers),
       RTC_MIN_PORT: integer(1, 65535, 40000),
       RTC_MAX_PORT: integer(1, 65535, 49999),
+      // Where WebRTC and plain-RTP sockets bind; the announced IP is what browsers are told.
+      RTC_LISTEN_IP: ip.default('0.0.0.0'),
       MEDIA_ANNOUNCED_IP: ip.default('127.0.0.1'),
       LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
+      MEDIA_TOKEN_SECRET: secret,
+      API_INTERNAL_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+      HLS_DIR: z
+        .string()
+        .min(1)
+        .default(path.join(repoRoot, 'data', 'hls')),
+      // 0 = "not set": the default depends on MEDIA_WORKERS and is filled in below.
+      MAX_WEBRTC_VIEWERS_PER_STREAM: integer(1, 1_000_000, 0),
+      PUBLISHER_GRACE_MS: integer(0, 600_000, 15_000),
     })
     .superRefine((env, ctx) => {
       if (env.RTC_MIN_PORT > env.RTC_MAX_PORT) {
@@ -71,8 +108,16 @@ function schema(defaultWorkers: number) {
       numWorkers: env.MEDIA_WORKERS,
       rtcMinPort: env.RTC_MIN_PORT,
       rtcMaxPort: env.RTC_MAX_PORT,
+      rtcListenIp: env.RTC_LISTEN_IP,
       announcedIp: env.MEDIA_ANNOUNCED_IP,
       logLevel: env.LOG_LEVEL,
+      mediaTokenSecret: env.MEDIA_TOKEN_SECRET,
+      apiInternalUrl: env.API_INTERNAL_URL,
+      hlsDir: path.resolve(env.HLS_DIR),
+      // About 500 viewers per worker is where one core saturates forwarding
+      // ~1.5 Mbit/s simulcast video; beyond that the web falls back to HLS.
+      maxWebrtcViewersPerStream: env.MAX_WEBRTC_VIEWERS_PER_STREAM || 500 * env.MEDIA_WORKERS,
+      publisherGraceMs: env.PUBLISHER_GRACE_MS,
     }));
 }
 
@@ -94,7 +139,8 @@ export function loadMediaConfig(env: NodeJS.ProcessEnv = process.env): MediaConf
     const issues: ConfigIssue[] = result.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? 'environment');
       const got = raw[variable as Variable];
-      return { variable, message: got === undefined ? issue.message : `${issue.message} (got "${got}")` };
+      const shown = got === undefined || secretVariables.has(variable as Variable) ? undefined : got;
+      return { variable, message: shown === undefined ? issue.message : `${issue.message} (got "${shown}")` };
     });
     throw new MediaConfigError(issues);
   }

@@ -8,8 +8,11 @@ import { startMediaServer, type MediaServer } from './server.js';
  * lives in server.ts; this file only owns the process (env, signals, exit code).
  */
 
-/** After a signal, give workers this long to exit before forcing it. */
-const SHUTDOWN_TIMEOUT_MS = 10_000;
+/**
+ * After a signal, give everything this long before forcing the exit: ffmpeg
+ * gets up to 5 s to finish each playlist, api callbacks up to 3 s.
+ */
+const SHUTDOWN_TIMEOUT_MS = 15_000;
 
 let config: MediaConfig;
 try {

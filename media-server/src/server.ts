@@ -1,24 +1,35 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ApiNotifier } from './ApiNotifier.js';
+import { BroadcastRegistry } from './BroadcastRegistry.js';
 import type { MediaConfig } from './config.js';
 import { createHttpApp } from './http.js';
 import { childLogger, createLogger, type Logger } from './logger.js';
+import { MediaSignaling } from './MediaSignaling.js';
+import { MediaTokenVerifier } from './tokens.js';
 import { WorkerPool } from './WorkerPool.js';
 
 export interface MediaServer {
   /** Base URL of the HTTP API, with the real port when config.port was 0. */
   readonly url: string;
   readonly pool: WorkerPool;
-  /** Stops HTTP, then every worker. Idempotent; resolves when all is released. */
+  readonly registry: BroadcastRegistry;
+  /**
+   * Stops signaling and HTTP, closes every broadcast (ffmpeg finishes each
+   * playlist), delivers pending api callbacks, then stops every worker.
+   * Idempotent; resolves when all is released.
+   */
   close(): Promise<void>;
 }
 
 export interface StartMediaServerOptions {
   /** Root logger; one is created from config.logLevel when omitted. */
   logger?: Logger;
+  /** ffmpeg binary for the HLS egress (tests may point elsewhere). */
+  ffmpegPath?: string;
 }
 
-/** Starts the worker pool, then the HTTP server on config.host:config.port. */
+/** Starts the worker pool, then HTTP + Socket.IO signaling on config.host:config.port. */
 export async function startMediaServer(config: MediaConfig, options: StartMediaServerOptions = {}): Promise<MediaServer> {
   const root = options.logger ?? createLogger({ level: config.logLevel });
   const log = childLogger(root, 'MediaServer');
@@ -29,8 +40,27 @@ export async function startMediaServer(config: MediaConfig, options: StartMediaS
     rtcMaxPort: config.rtcMaxPort,
     logger: root,
   });
+  const notifier = ApiNotifier.create({ baseUrl: config.apiInternalUrl, secret: config.mediaTokenSecret, logger: root });
+  const registry = BroadcastRegistry.create({
+    pool,
+    notifier,
+    logger: root,
+    hlsDir: config.hlsDir,
+    listen: { listenIp: config.rtcListenIp, announcedIp: config.rtcListenIp === config.announcedIp ? undefined : config.announcedIp },
+    publisherGraceMs: config.publisherGraceMs,
+    ffmpegPath: options.ffmpegPath,
+  });
 
-  const server = http.createServer(createHttpApp({ pool, logger: root }));
+  const server = http.createServer(
+    createHttpApp({ pool, registry, hlsDir: config.hlsDir, internalSecret: config.mediaTokenSecret, logger: root }),
+  );
+  const signaling = MediaSignaling.create({
+    httpServer: server,
+    registry,
+    verifier: new MediaTokenVerifier(config.mediaTokenSecret),
+    maxViewersPerStream: config.maxWebrtcViewersPerStream,
+    logger: root,
+  });
   try {
     await listen(server, config.port, config.host);
   } catch (error) {
@@ -40,23 +70,28 @@ export async function startMediaServer(config: MediaConfig, options: StartMediaS
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  log.info({ url, workers: config.numWorkers }, 'media server listening');
+  log.info({ url, workers: config.numWorkers, hlsDir: config.hlsDir, callbacks: Boolean(config.apiInternalUrl) }, 'media server listening');
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      // Stop taking requests first so nothing lands on a pool being torn down.
+      // Broadcasts first: peers hear 'media:broadcastClosed' while their sockets
+      // are still up, and ffmpeg finishes each playlist while the routers live.
+      // Shutting down is not the show ending: 'worker_died' tells clients to reconnect.
+      await registry.closeAll('worker_died');
+      signaling.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await notifier.close();
       await pool.close();
       log.info('media server closed');
     })();
     return closing;
   };
 
-  return { url, pool, close };
+  return { url, pool, registry, close };
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {

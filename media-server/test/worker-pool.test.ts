@@ -6,6 +6,7 @@ import { mediaHealthResponseSchema, type MediaHealthResponse } from '../src/heal
 import { startMediaServer, type MediaServer } from '../src/server.js';
 import { WorkerPool } from '../src/WorkerPool.js';
 import { captureLogs, LEVEL } from './support/logs.js';
+import { testSecret } from './support/tokens.js';
 import { waitForEvent } from './support/wait.js';
 
 /** Whether a process with this pid exists (signal 0 only checks). */
@@ -26,7 +27,7 @@ async function getHealth(server: MediaServer): Promise<{ status: number; body: M
 
 // Ports distinct from the dev default (40000-49999 is shared with a running
 // server) and from webrtc-dtls.test.ts.
-const env = { MEDIA_PORT: '0', MEDIA_WORKERS: '2', RTC_MIN_PORT: '43000', RTC_MAX_PORT: '43099' };
+const env = { MEDIA_PORT: '0', MEDIA_WORKERS: '2', RTC_MIN_PORT: '43000', RTC_MAX_PORT: '43099', MEDIA_TOKEN_SECRET: testSecret() };
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
