@@ -24,6 +24,9 @@ import { LedgerService } from './services/ledger.service.js';
 import { OrderService } from './services/order.service.js';
 import { SandboxPaymentProvider } from './services/payments/sandbox.provider.js';
 import { Scheduler } from './services/scheduler.js';
+import { ChatRepository } from './repositories/chat.repository.js';
+import { createTokenBucket } from './repositories/token-bucket.js';
+import { ChatService } from './services/chat.service.js';
 import { ShopRepository } from './repositories/shop.repository.js';
 import { LocalDiskImageStorage } from './repositories/image.storage.js';
 import { ReviewRepository } from './repositories/review.repository.js';
@@ -44,6 +47,7 @@ export type Services = {
   catalog: CatalogService;
   streams: StreamService;
   rooms: RoomService;
+  chat: ChatService;
   events: DomainEvents;
   orders: OrderService;
   images: ImageService;
@@ -64,6 +68,8 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const streamRepo = new StreamRepository(db.prisma);
   const auth = new AuthService(users, new SessionRepository(db.prisma), config.sessionTtlMs);
   const events = new DomainEvents(logger.child({ component: 'events' }));
+  // 5 messages of burst, then one per second per user, across all nodes when Redis is configured.
+  const chat = new ChatService(new ChatRepository(db.prisma), createTokenBucket(redis, 5, 1), events);
   const media = new MediaServerClient(config.mediaUrl, config.mediaTokenSecret);
   const imageUrl = (key: string) => `/api/media/images/${encodeURIComponent(key)}`;
   const listingRepo = new ListingRepository(db.prisma);
@@ -94,7 +100,8 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     ledger: new LedgerService(() => checkLedger(db.prisma)),
     idempotency: new IdempotencyService(new IdempotencyRepository(db.prisma)),
     scheduler,
-    rooms: new RoomService(streamRepo, presence),
+    rooms: new RoomService(streamRepo, presence, chat),
+    chat,
     close() {
       closed ??= (async () => {
         await scheduler.stop();

@@ -35,6 +35,7 @@ export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
     tasks,
     auth: services.auth,
     rooms: services.rooms,
+    chat: services.chat,
     logger: logger.child({ component: 'realtime' }),
     nodeId: config.nodeId,
     ...(adapterRedis ? { redis: adapterRedis } : {}),

@@ -8,3 +8,4 @@ export * from './health.js';
 export * from './socket.js';
 export * from './media.js';
 export * from './orders.js';
+export * from './chat.js';

@@ -2,6 +2,15 @@ import { z } from 'zod';
 import type { Ack } from './errors.js';
 import { idSchema } from './ids.js';
 import type { Role } from './auth.js';
+import type { ChatMessageView, ChatSettings } from './chat.js';
+import type {
+  chatDeleteSchema,
+  chatSendSchema,
+  modBlockedWordsSchema,
+  modSlowModeSchema,
+  modTargetSchema,
+  modTimeoutSchema,
+} from './chat.js';
 
 /**
  * The one contract for the realtime wire (Socket.IO). The api types its Server
@@ -18,18 +27,31 @@ export interface RoomSnapshot {
   streamId: string;
   viewerCount: number;
   serverTime: string;
+  recentChat: ChatMessageView[];
+  chatSettings: ChatSettings;
 }
 
 export interface ClientToServerEvents {
   'room:join': (payload: RoomJoin, ack: Ack<RoomSnapshot>) => void;
   'room:leave': (payload: RoomJoin, ack: Ack<null>) => void;
   'time:sync': (payload: { clientTime: number }, ack: Ack<{ clientTime: number; serverTime: number }>) => void;
+  'chat:send': (payload: z.input<typeof chatSendSchema>, ack: Ack<ChatMessageView>) => void;
+  'chat:delete': (payload: z.input<typeof chatDeleteSchema>, ack: Ack<null>) => void;
+  'mod:timeout': (payload: z.input<typeof modTimeoutSchema>, ack: Ack<null>) => void;
+  'mod:ban': (payload: z.input<typeof modTargetSchema>, ack: Ack<null>) => void;
+  'mod:unban': (payload: z.input<typeof modTargetSchema>, ack: Ack<null>) => void;
+  'mod:appoint': (payload: z.input<typeof modTargetSchema>, ack: Ack<null>) => void;
+  'mod:slowMode': (payload: z.input<typeof modSlowModeSchema>, ack: Ack<ChatSettings>) => void;
+  'mod:blockedWords': (payload: z.input<typeof modBlockedWordsSchema>, ack: Ack<ChatSettings>) => void;
 }
 
 export interface ServerToClientEvents {
   'viewers:count': (payload: { streamId: string; count: number }) => void;
   'stream:live': (payload: { streamId: string; startedAt: string; hlsUrl: string }) => void;
   'stream:ended': (payload: { streamId: string; endedAt: string; replayUrl: string | null }) => void;
+  'chat:message': (payload: ChatMessageView) => void;
+  'chat:deleted': (payload: { streamId: string; messageId: string }) => void;
+  'chat:settings': (payload: { streamId: string } & ChatSettings) => void;
 }
 
 /** Messages between api nodes through the Redis adapter (serverSideEmit). */

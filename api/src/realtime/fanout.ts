@@ -14,4 +14,13 @@ export function forwardRealtimeEvents(events: DomainEvents, io: HawkerServer): v
   events.on('stream.ended', (e) => {
     io.to(roomName(e.streamId)).emit('stream:ended', { streamId: e.streamId, endedAt: e.endedAt.toISOString(), replayUrl: e.replayUrl });
   });
+  events.on('chat.message', (m) => {
+    io.to(roomName(m.streamId)).emit('chat:message', m);
+  });
+  events.on('chat.deleted', (e) => {
+    io.to(roomName(e.streamId)).emit('chat:deleted', e);
+  });
+  events.on('chat.settings', (e) => {
+    io.to(roomName(e.streamId)).emit('chat:settings', e);
+  });
 }

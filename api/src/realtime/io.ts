@@ -8,6 +8,8 @@ import type { RedisClient } from '../repositories/redis.js';
 import type { AuthService } from '../services/auth.service.js';
 import type { RoomService } from '../services/room.service.js';
 import { registerRoomHandlers } from './room.handlers.js';
+import { registerChatHandlers } from './chat.handlers.js';
+import type { ChatService } from '../services/chat.service.js';
 import type { TaskTracker } from './task-tracker.js';
 
 export type HawkerServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -16,6 +18,7 @@ export type HawkerSocket = Socket<ClientToServerEvents, ServerToClientEvents, In
 export type RealtimeDeps = {
   auth: AuthService;
   rooms: RoomService;
+  chat: ChatService;
   logger: Logger;
   nodeId: string;
   /** Background work (e.g. leave-on-disconnect) that shutdown waits for before closing Redis. */
@@ -55,6 +58,7 @@ export function createRealtimeServer(http: HttpServer, deps: RealtimeDeps): Hawk
 
   io.on('connection', (socket) => {
     registerRoomHandlers(io, socket, deps);
+    registerChatHandlers(socket, deps);
   });
   return io;
 }

@@ -21,8 +21,7 @@ export function registerRoomHandlers(io: HawkerServer, socket: HawkerSocket, dep
   socket.on(
     'room:join',
     handle(roomJoinSchema, log, async ({ streamId }) => {
-      if (joined.has(streamId))
-        return { streamId, viewerCount: await deps.rooms.viewerCount(streamId), serverTime: new Date().toISOString() };
+      if (joined.has(streamId)) return deps.rooms.current(streamId);
       const snapshot = await deps.rooms.join(streamId);
       joined.add(streamId);
       await socket.join(roomName(streamId));

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { ChatMessageView, ChatSettings } from '@hawker/shared';
 import type { Logger } from 'pino';
 
 /**
@@ -10,6 +11,9 @@ import type { Logger } from 'pino';
 export interface DomainEventMap {
   'stream.live': { streamId: string; startedAt: Date; hlsUrl: string };
   'stream.ended': { streamId: string; endedAt: Date; replayUrl: string | null };
+  'chat.message': ChatMessageView;
+  'chat.deleted': { streamId: string; messageId: string };
+  'chat.settings': { streamId: string } & ChatSettings;
 }
 
 export class DomainEvents {

@@ -1,5 +1,6 @@
 import type { RoomSnapshot } from '@hawker/shared';
 import { AppError } from '../errors.js';
+import type { ChatService } from './chat.service.js';
 import type { PresenceRepository } from '../repositories/presence.repository.js';
 import type { StreamRepository } from '../repositories/stream.repository.js';
 
@@ -8,12 +9,19 @@ export class RoomService {
   constructor(
     private readonly streams: StreamRepository,
     private readonly presence: PresenceRepository,
+    private readonly chat: ChatService,
   ) {}
 
   async join(streamId: string): Promise<RoomSnapshot> {
     if (!(await this.streams.exists(streamId))) throw AppError.notFound('Stream');
-    const viewerCount = await this.presence.add(streamId, 1);
-    return { streamId, viewerCount, serverTime: new Date().toISOString() };
+    const [viewerCount, chat] = await Promise.all([this.presence.add(streamId, 1), this.chat.snapshot(streamId)]);
+    return { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat };
+  }
+
+  /** The snapshot for a socket that is already in the room (no second presence count). */
+  async current(streamId: string): Promise<RoomSnapshot> {
+    const [viewerCount, chat] = await Promise.all([this.presence.count(streamId), this.chat.snapshot(streamId)]);
+    return { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat };
   }
 
   leave(streamId: string): Promise<number> {

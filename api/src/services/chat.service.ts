@@ -1,0 +1,135 @@
+import type { ChatMessageView, ChatSettings } from '@hawker/shared';
+import { AppError } from '../errors.js';
+import type { ChatRepository } from '../repositories/chat.repository.js';
+import type { TokenBucket } from '../repositories/token-bucket.js';
+import type { Principal } from './auth.service.js';
+import type { DomainEvents } from './domain-events.js';
+
+type Row = { id: string; streamId: string; text: string; createdAt: Date; user: { id: string; displayName: string } };
+
+/**
+ * Live chat and its moderation. The creator and the moderators they appoint
+ * can delete messages, time out or ban users (across all the creator's
+ * streams), turn on slow mode and keep a blocked-words list. Everything is
+ * checked here, on the server, whatever the client shows.
+ */
+export class ChatService {
+  constructor(
+    private readonly chat: ChatRepository,
+    private readonly bucket: TokenBucket,
+    private readonly events: DomainEvents,
+  ) {}
+
+  async send(principal: Principal | null, streamId: string, text: string): Promise<ChatMessageView> {
+    if (!principal) throw AppError.unauthenticated('Log in to chat.');
+    const stream = await this.stream(streamId);
+    if (stream.status === 'ended') throw AppError.conflict('stream_ended', 'This stream has ended; chat is closed.');
+    const staff = await this.isStaff(stream.creatorId, principal.userId);
+    if (!staff) {
+      const restriction = await this.chat.restriction(stream.creatorId, principal.userId, new Date());
+      if (restriction === 'banned') throw AppError.forbidden('You are banned from this chat.', 'banned');
+      if (restriction === 'timed_out') throw AppError.forbidden('You are timed out; try again later.', 'timed_out');
+      const settings = await this.chat.settings(streamId);
+      const blocked = settings.blockedWords.find((w) => text.toLowerCase().includes(w.toLowerCase()));
+      if (blocked) throw AppError.badRequest('blocked_word', 'Your message contains a word the creator has blocked.', 'text');
+      if (settings.slowModeSeconds > 0) {
+        const last = await this.chat.lastMessageAt(streamId, principal.userId);
+        const waitMs = last ? last.getTime() + settings.slowModeSeconds * 1000 - Date.now() : 0;
+        if (waitMs > 0) throw AppError.rateLimited(`Slow mode is on: wait ${Math.ceil(waitMs / 1000)} s.`);
+      }
+    }
+    if (!(await this.bucket.take(`chat:${principal.userId}`))) throw AppError.rateLimited('You are sending messages too fast.');
+    const message = toView(await this.chat.createMessage(streamId, principal.userId, text));
+    this.events.emit('chat.message', message);
+    return message;
+  }
+
+  async delete(principal: Principal | null, streamId: string, messageId: string): Promise<null> {
+    await this.requireStaff(principal, streamId);
+    if (!(await this.chat.deleteMessage(streamId, messageId, principal!.userId))) throw AppError.notFound('Message');
+    this.events.emit('chat.deleted', { streamId, messageId });
+    return null;
+  }
+
+  async timeout(principal: Principal | null, streamId: string, userId: string, seconds: number): Promise<null> {
+    await this.requireStaffOver(principal, streamId, userId);
+    await this.chat.record({
+      streamId,
+      actorId: principal!.userId,
+      targetUserId: userId,
+      kind: 'timeout',
+      expiresAt: new Date(Date.now() + seconds * 1000),
+    });
+    return null;
+  }
+
+  async ban(principal: Principal | null, streamId: string, userId: string, on: boolean): Promise<null> {
+    await this.requireStaffOver(principal, streamId, userId);
+    await this.chat.record({ streamId, actorId: principal!.userId, targetUserId: userId, kind: on ? 'ban' : 'unban' });
+    return null;
+  }
+
+  async appoint(principal: Principal | null, streamId: string, userId: string): Promise<null> {
+    const stream = await this.stream(streamId);
+    if (stream.creatorId !== principal?.userId) throw AppError.forbidden('Only the creator appoints moderators.');
+    await this.chat.appointModerator(stream.creatorId, userId, streamId);
+    return null;
+  }
+
+  async setSlowMode(principal: Principal | null, streamId: string, seconds: number): Promise<ChatSettings> {
+    await this.requireStaff(principal, streamId);
+    await this.chat.record({ streamId, actorId: principal!.userId, kind: 'slow_mode', detail: { seconds } });
+    return this.announceSettings(streamId);
+  }
+
+  async setBlockedWords(principal: Principal | null, streamId: string, words: string[]): Promise<ChatSettings> {
+    await this.requireStaff(principal, streamId);
+    await this.chat.record({
+      streamId,
+      actorId: principal!.userId,
+      kind: 'blocked_words',
+      detail: { words: [...new Set(words.map((w) => w.toLowerCase()))] },
+    });
+    return this.announceSettings(streamId);
+  }
+
+  async snapshot(streamId: string): Promise<{ recentChat: ChatMessageView[]; chatSettings: ChatSettings }> {
+    const [recent, chatSettings] = await Promise.all([this.chat.recent(streamId), this.chat.settings(streamId)]);
+    return { recentChat: recent.map(toView), chatSettings };
+  }
+
+  private async announceSettings(streamId: string): Promise<ChatSettings> {
+    const settings = await this.chat.settings(streamId);
+    this.events.emit('chat.settings', { streamId, ...settings });
+    return settings;
+  }
+
+  private async stream(streamId: string) {
+    const stream = await this.chat.streamOwner(streamId);
+    if (!stream) throw AppError.notFound('Stream');
+    return stream;
+  }
+
+  private async isStaff(creatorId: string, userId: string): Promise<boolean> {
+    return creatorId === userId || (await this.chat.isModerator(creatorId, userId));
+  }
+
+  private async requireStaff(principal: Principal | null, streamId: string) {
+    if (!principal) throw AppError.unauthenticated();
+    const stream = await this.stream(streamId);
+    if (!(await this.isStaff(stream.creatorId, principal.userId)))
+      throw AppError.forbidden('Only the creator and their moderators can do that.', 'not_moderator');
+    return stream;
+  }
+
+  /** Staff act on viewers, never on the creator (or on themselves). */
+  private async requireStaffOver(principal: Principal | null, streamId: string, target: string) {
+    const stream = await this.requireStaff(principal, streamId);
+    if (target === stream.creatorId || target === principal!.userId)
+      throw AppError.forbidden('You cannot moderate the creator or yourself.', 'invalid_target');
+  }
+}
+
+function toView(r: Row): ChatMessageView {
+  return { id: r.id, streamId: r.streamId, user: r.user, text: r.text, createdAt: r.createdAt.toISOString() };
+}

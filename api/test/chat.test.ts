@@ -1,0 +1,154 @@
+import type { AckResponse, ClientToServerEvents, RoomSnapshot, ServerToClientEvents } from '@hawker/shared';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpClient, startTestApi } from '../../test/support/api.js';
+import { createBuyers } from '../../test/support/fixtures.js';
+import type { RunningApi } from '../src/server.js';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+let node1: RunningApi;
+let node2: RunningApi;
+let streamId: string;
+let creator: HttpClient;
+const sockets: ClientSocket[] = [];
+
+async function open(api: RunningApi, cookie = ''): Promise<ClientSocket> {
+  const s: ClientSocket = connect(api.url, { transports: ['websocket'], forceNew: true, extraHeaders: cookie ? { cookie } : {} });
+  sockets.push(s);
+  await new Promise((resolve, reject) => {
+    s.once('connect', () => resolve(undefined));
+    s.once('connect_error', reject);
+  });
+  const joined = await s.timeout(5000).emitWithAck('room:join', { streamId });
+  if (!joined.ok) throw new Error(joined.error.message);
+  return s;
+}
+const next = <E extends keyof ServerToClientEvents>(s: ClientSocket, event: E) =>
+  new Promise<Parameters<ServerToClientEvents[E]>[0]>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no ${event}`)), 5000);
+    s.once(event, ((p: Parameters<ServerToClientEvents[E]>[0]) => {
+      clearTimeout(t);
+      resolve(p);
+    }) as never);
+  });
+const send = (s: ClientSocket, text: string) => s.timeout(5000).emitWithAck('chat:send', { streamId, text });
+const viewer = async (api: RunningApi = node1) => {
+  const [b] = await createBuyers(api, 1, 'chatter');
+  return { id: b!.id, cookie: b!.client.cookieHeader, socket: await open(api, b!.client.cookieHeader) };
+};
+
+beforeAll(async () => {
+  node1 = await startTestApi({ redis: true, env: { NODE_ID: 'chat-1' } });
+  node2 = await startTestApi({ redis: true, env: { NODE_ID: 'chat-2' } });
+  creator = new HttpClient(node1.url);
+  await creator.login('creator@hawker.test');
+  streamId = (await creator.post('/api/streams', { title: 'Chat show' })).body.id as string;
+});
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await node1.close();
+  await node2.close();
+});
+
+describe('chat', () => {
+  it('guests read but cannot send; users chat across nodes; messages persist and come back on join', async () => {
+    const guest = await open(node2);
+    expect(await send(guest, 'hi')).toEqual({ ok: false, error: { code: 'unauthenticated', message: 'Log in to chat.' } });
+    const alice = await viewer(node1);
+    const received = next(guest, 'chat:message');
+    const xss = '<img src=x onerror="alert(1)"> <script>alert(2)</script>';
+    const ack = await send(alice.socket, xss);
+    expect(ack).toMatchObject({ ok: true, data: { streamId, text: xss, user: { id: alice.id } } });
+    // Sent on node 1, received by a guest on node 2 through Redis, byte for byte (clients render text as text).
+    expect((await received).text).toBe(xss);
+    const late = connect(node2.url, { transports: ['websocket'], forceNew: true });
+    sockets.push(late);
+    const snap: AckResponse<RoomSnapshot> = await late.timeout(5000).emitWithAck('room:join', { streamId });
+    expect(snap.ok && snap.data.recentChat.map((m) => m.text)).toContain(xss);
+    expect(await node1.services.db.prisma.chatMessage.count({ where: { streamId, text: xss } })).toBe(1);
+  });
+
+  it('enforces the length limit and a per-user rate limit', async () => {
+    const bob = await viewer();
+    expect(await send(bob.socket, 'x'.repeat(501))).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    const acks = [];
+    for (let i = 0; i < 7; i++) acks.push(await send(bob.socket, `msg ${i}`));
+    expect(acks.slice(0, 5).every((a) => a.ok)).toBe(true);
+    expect(acks[6]).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+  });
+
+  it('lets the creator delete messages; viewers cannot', async () => {
+    const carol = await viewer();
+    const dave = await viewer();
+    const sent = await send(carol.socket, 'delete me');
+    if (!sent.ok) throw new Error('send failed');
+    expect(await dave.socket.timeout(5000).emitWithAck('chat:delete', { streamId, messageId: sent.data.id })).toMatchObject({
+      ok: false,
+      error: { code: 'not_moderator' },
+    });
+    const host = await open(node2, creator.cookieHeader);
+    const deleted = next(dave.socket, 'chat:deleted');
+    expect(await host.timeout(5000).emitWithAck('chat:delete', { streamId, messageId: sent.data.id })).toEqual({ ok: true, data: null });
+    expect(await deleted).toEqual({ streamId, messageId: sent.data.id });
+  });
+
+  it('bans hold across nodes and reconnects until unbanned; timeouts expire; moderators can act', async () => {
+    const erin = await viewer(node1);
+    const host = await open(node1, creator.cookieHeader);
+    expect(await host.timeout(5000).emitWithAck('mod:ban', { streamId, userId: erin.id })).toEqual({ ok: true, data: null });
+    expect(await send(erin.socket, 'let me in')).toMatchObject({ ok: false, error: { code: 'banned' } });
+    // Reconnect on the other node: still banned (the ban lives in PostgreSQL, not in a node).
+    erin.socket.disconnect();
+    const again = await open(node2, erin.cookie);
+    expect(await send(again, 'other node')).toMatchObject({ ok: false, error: { code: 'banned' } });
+    await host.timeout(5000).emitWithAck('mod:unban', { streamId, userId: erin.id });
+    expect((await send(again, 'thanks')).ok).toBe(true);
+
+    const frank = await viewer();
+    const admin = new HttpClient(node1.url);
+    const adminId = (await admin.login('admin@hawker.test')).user.id;
+    const mod = await open(node1, admin.cookieHeader);
+    expect(await mod.timeout(5000).emitWithAck('mod:timeout', { streamId, userId: frank.id, seconds: 60 })).toMatchObject({
+      ok: false,
+      error: { code: 'not_moderator' },
+    });
+    expect(await host.timeout(5000).emitWithAck('mod:appoint', { streamId, userId: adminId })).toEqual({ ok: true, data: null });
+    expect(await mod.timeout(5000).emitWithAck('mod:timeout', { streamId, userId: frank.id, seconds: 60 })).toEqual({
+      ok: true,
+      data: null,
+    });
+    expect(await send(frank.socket, 'hello?')).toMatchObject({ ok: false, error: { code: 'timed_out' } });
+    expect(
+      await mod
+        .timeout(5000)
+        .emitWithAck('mod:ban', {
+          streamId,
+          userId: (await node1.services.db.prisma.stream.findUniqueOrThrow({ where: { id: streamId } })).creatorId,
+        }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_target' },
+    });
+  });
+
+  it('slow mode and blocked words apply to viewers, not to the creator', async () => {
+    const gina = await viewer();
+    const host = await open(node1, creator.cookieHeader);
+    const announced = next(gina.socket, 'chat:settings');
+    expect(await host.timeout(5000).emitWithAck('mod:blockedWords', { streamId, words: ['Spoiler'] })).toMatchObject({
+      ok: true,
+      data: { blockedWords: ['spoiler'] },
+    });
+    expect((await announced).blockedWords).toEqual(['spoiler']);
+    expect(await send(gina.socket, 'big SPOILER ahead')).toMatchObject({ ok: false, error: { code: 'blocked_word' } });
+    await host.timeout(5000).emitWithAck('mod:slowMode', { streamId, seconds: 30 });
+    expect((await send(gina.socket, 'first')).ok).toBe(true);
+    expect(await send(gina.socket, 'second')).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited', message: expect.stringContaining('Slow mode') },
+    });
+    expect((await send(host, 'host talks freely about the spoiler')).ok).toBe(true);
+    await host.timeout(5000).emitWithAck('mod:slowMode', { streamId, seconds: 0 });
+    await host.timeout(5000).emitWithAck('mod:blockedWords', { streamId, words: [] });
+  });
+});
