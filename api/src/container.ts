@@ -27,6 +27,8 @@ import { Scheduler } from './services/scheduler.js';
 import { ChatRepository } from './repositories/chat.repository.js';
 import { createTokenBucket } from './repositories/token-bucket.js';
 import { ChatService } from './services/chat.service.js';
+import { PinRepository } from './repositories/pin.repository.js';
+import { PinService } from './services/pin.service.js';
 import { ShopRepository } from './repositories/shop.repository.js';
 import { LocalDiskImageStorage } from './repositories/image.storage.js';
 import { ReviewRepository } from './repositories/review.repository.js';
@@ -48,6 +50,7 @@ export type Services = {
   streams: StreamService;
   rooms: RoomService;
   chat: ChatService;
+  pins: PinService;
   events: DomainEvents;
   orders: OrderService;
   images: ImageService;
@@ -69,7 +72,9 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const auth = new AuthService(users, new SessionRepository(db.prisma), config.sessionTtlMs);
   const events = new DomainEvents(logger.child({ component: 'events' }));
   // 5 messages of burst, then one per second per user, across all nodes when Redis is configured.
-  const chat = new ChatService(new ChatRepository(db.prisma), createTokenBucket(redis, 5, 1), events);
+  const chatRepo = new ChatRepository(db.prisma);
+  const chat = new ChatService(chatRepo, createTokenBucket(redis, 5, 1), events);
+  const pins = new PinService(new PinRepository(db.prisma), chatRepo, events, (key) => `/api/media/images/${encodeURIComponent(key)}`);
   const media = new MediaServerClient(config.mediaUrl, config.mediaTokenSecret);
   const imageUrl = (key: string) => `/api/media/images/${encodeURIComponent(key)}`;
   const listingRepo = new ListingRepository(db.prisma);
@@ -100,8 +105,9 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     ledger: new LedgerService(() => checkLedger(db.prisma)),
     idempotency: new IdempotencyService(new IdempotencyRepository(db.prisma)),
     scheduler,
-    rooms: new RoomService(streamRepo, presence, chat),
+    rooms: new RoomService(streamRepo, presence, chat, pins),
     chat,
+    pins,
     close() {
       closed ??= (async () => {
         await scheduler.stop();

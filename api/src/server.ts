@@ -36,6 +36,7 @@ export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
     auth: services.auth,
     rooms: services.rooms,
     chat: services.chat,
+    pins: services.pins,
     logger: logger.child({ component: 'realtime' }),
     nodeId: config.nodeId,
     ...(adapterRedis ? { redis: adapterRedis } : {}),

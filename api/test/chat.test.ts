@@ -119,12 +119,10 @@ describe('chat', () => {
     });
     expect(await send(frank.socket, 'hello?')).toMatchObject({ ok: false, error: { code: 'timed_out' } });
     expect(
-      await mod
-        .timeout(5000)
-        .emitWithAck('mod:ban', {
-          streamId,
-          userId: (await node1.services.db.prisma.stream.findUniqueOrThrow({ where: { id: streamId } })).creatorId,
-        }),
+      await mod.timeout(5000).emitWithAck('mod:ban', {
+        streamId,
+        userId: (await node1.services.db.prisma.stream.findUniqueOrThrow({ where: { id: streamId } })).creatorId,
+      }),
     ).toMatchObject({
       ok: false,
       error: { code: 'invalid_target' },
@@ -150,5 +148,39 @@ describe('chat', () => {
     expect((await send(host, 'host talks freely about the spoiler')).ok).toBe(true);
     await host.timeout(5000).emitWithAck('mod:slowMode', { streamId, seconds: 0 });
     await host.timeout(5000).emitWithAck('mod:blockedWords', { streamId, words: [] });
+  });
+});
+
+describe('pins', () => {
+  it('the creator pins own listings; viewers see them live and late joiners in the join ack', async () => {
+    const prisma = node1.services.db.prisma;
+    const mine = await prisma.listing.findMany({
+      where: { shop: { slug: 'mia-live-closet' } },
+      take: 2,
+      select: { id: true, title: true },
+    });
+    const theirs = await prisma.listing.findFirstOrThrow({ where: { shop: { slug: 'sams-gadget-stall' } } });
+    const host = await open(node1, creator.cookieHeader);
+    const watcher = await viewer(node2);
+    expect(await watcher.socket.timeout(5000).emitWithAck('pin:set', { streamId, listingIds: [mine[0]!.id] })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await host.timeout(5000).emitWithAck('pin:set', { streamId, listingIds: [theirs.id] })).toMatchObject({
+      ok: false,
+      error: { code: 'not_your_listing' },
+    });
+    const changed = next(watcher.socket, 'pin:changed');
+    const ack = await host.timeout(5000).emitWithAck('pin:set', { streamId, listingIds: mine.map((l) => l.id) });
+    expect(ack.ok && ack.data.map((p: { title: string }) => p.title)).toEqual(mine.map((l) => l.title));
+    expect((await changed).pins.map((p) => p.listingId)).toEqual(mine.map((l) => l.id));
+    await host.timeout(5000).emitWithAck('pin:set', { streamId, listingIds: [mine[1]!.id] });
+    const late = connect(node2.url, { transports: ['websocket'], forceNew: true });
+    sockets.push(late);
+    const snap: AckResponse<RoomSnapshot> = await late.timeout(5000).emitWithAck('room:join', { streamId });
+    expect(snap.ok && snap.data.pins.map((p) => p.listingId)).toEqual([mine[1]!.id]);
+    // The unpinned product stays in the history for the replay's timeline.
+    const history = await prisma.streamPin.findMany({ where: { streamId }, orderBy: { pinnedAt: 'asc' } });
+    expect(history.filter((p) => p.listingId === mine[0]!.id && p.unpinnedAt !== null)).toHaveLength(1);
   });
 });

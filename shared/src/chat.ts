@@ -23,3 +23,17 @@ export interface ChatSettings {
   slowModeSeconds: number;
   blockedWords: string[];
 }
+
+export const pinSetSchema = z.object({ streamId: idSchema, listingIds: z.array(idSchema).max(10) }).strict();
+
+/** A product the creator pinned over the video; offsetMs is when in the recording it was shown. */
+export interface PinnedProduct {
+  listingId: string;
+  title: string;
+  priceMinor: number;
+  currency: string;
+  stock: number;
+  imageUrl: string | null;
+  pinnedAt: string;
+  offsetMs: number;
+}

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { Ack } from './errors.js';
 import { idSchema } from './ids.js';
 import type { Role } from './auth.js';
-import type { ChatMessageView, ChatSettings } from './chat.js';
+import type { ChatMessageView, ChatSettings, PinnedProduct } from './chat.js';
 import type {
+  pinSetSchema,
   chatDeleteSchema,
   chatSendSchema,
   modBlockedWordsSchema,
@@ -29,6 +30,7 @@ export interface RoomSnapshot {
   serverTime: string;
   recentChat: ChatMessageView[];
   chatSettings: ChatSettings;
+  pins: PinnedProduct[];
 }
 
 export interface ClientToServerEvents {
@@ -41,6 +43,7 @@ export interface ClientToServerEvents {
   'mod:ban': (payload: z.input<typeof modTargetSchema>, ack: Ack<null>) => void;
   'mod:unban': (payload: z.input<typeof modTargetSchema>, ack: Ack<null>) => void;
   'mod:appoint': (payload: z.input<typeof modTargetSchema>, ack: Ack<null>) => void;
+  'pin:set': (payload: z.input<typeof pinSetSchema>, ack: Ack<PinnedProduct[]>) => void;
   'mod:slowMode': (payload: z.input<typeof modSlowModeSchema>, ack: Ack<ChatSettings>) => void;
   'mod:blockedWords': (payload: z.input<typeof modBlockedWordsSchema>, ack: Ack<ChatSettings>) => void;
 }
@@ -51,6 +54,7 @@ export interface ServerToClientEvents {
   'stream:ended': (payload: { streamId: string; endedAt: string; replayUrl: string | null }) => void;
   'chat:message': (payload: ChatMessageView) => void;
   'chat:deleted': (payload: { streamId: string; messageId: string }) => void;
+  'pin:changed': (payload: { streamId: string; pins: PinnedProduct[] }) => void;
   'chat:settings': (payload: { streamId: string } & ChatSettings) => void;
 }
 

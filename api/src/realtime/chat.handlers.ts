@@ -1,4 +1,5 @@
 import {
+  pinSetSchema,
   chatDeleteSchema,
   chatSendSchema,
   modBlockedWordsSchema,
@@ -7,12 +8,13 @@ import {
   modTimeoutSchema,
 } from '@hawker/shared';
 import type { ChatService } from '../services/chat.service.js';
+import type { PinService } from '../services/pin.service.js';
 import type { Principal } from '../services/auth.service.js';
 import { handle } from './ack.js';
 import type { HawkerSocket, RealtimeDeps } from './io.js';
 
 /** Chat and moderation requests: parse → ChatService (which authorizes) → ack. Fan-out happens via domain events. */
-export function registerChatHandlers(socket: HawkerSocket, deps: RealtimeDeps & { chat: ChatService }): void {
+export function registerChatHandlers(socket: HawkerSocket, deps: RealtimeDeps & { chat: ChatService; pins: PinService }): void {
   const log = deps.logger.child({ socket: socket.id });
   const principal = (): Principal | null => (socket.data.userId ? { userId: socket.data.userId, roles: socket.data.roles } : null);
   const chat = deps.chat;
@@ -40,6 +42,10 @@ export function registerChatHandlers(socket: HawkerSocket, deps: RealtimeDeps & 
   socket.on(
     'mod:appoint',
     handle(modTargetSchema, log, (p) => chat.appoint(principal(), p.streamId, p.userId)),
+  );
+  socket.on(
+    'pin:set',
+    handle(pinSetSchema, log, (p) => deps.pins.set(principal(), p.streamId, p.listingIds)),
   );
   socket.on(
     'mod:slowMode',

@@ -17,6 +17,9 @@ export function forwardRealtimeEvents(events: DomainEvents, io: HawkerServer): v
   events.on('chat.message', (m) => {
     io.to(roomName(m.streamId)).emit('chat:message', m);
   });
+  events.on('pin.changed', (e) => {
+    io.to(roomName(e.streamId)).emit('pin:changed', e);
+  });
   events.on('chat.deleted', (e) => {
     io.to(roomName(e.streamId)).emit('chat:deleted', e);
   });

@@ -10,6 +10,7 @@ import type { RoomService } from '../services/room.service.js';
 import { registerRoomHandlers } from './room.handlers.js';
 import { registerChatHandlers } from './chat.handlers.js';
 import type { ChatService } from '../services/chat.service.js';
+import type { PinService } from '../services/pin.service.js';
 import type { TaskTracker } from './task-tracker.js';
 
 export type HawkerServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -19,6 +20,7 @@ export type RealtimeDeps = {
   auth: AuthService;
   rooms: RoomService;
   chat: ChatService;
+  pins: PinService;
   logger: Logger;
   nodeId: string;
   /** Background work (e.g. leave-on-disconnect) that shutdown waits for before closing Redis. */

@@ -12,7 +12,7 @@ export class ChatRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   streamOwner(streamId: string) {
-    return this.prisma.stream.findUnique({ where: { id: streamId }, select: { creatorId: true, status: true } });
+    return this.prisma.stream.findUnique({ where: { id: streamId }, select: { creatorId: true, status: true, startedAt: true } });
   }
 
   isModerator(creatorId: string, userId: string) {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ChatMessageView, ChatSettings } from '@hawker/shared';
+import type { ChatMessageView, ChatSettings, PinnedProduct } from '@hawker/shared';
 import type { Logger } from 'pino';
 
 /**
@@ -12,6 +12,7 @@ export interface DomainEventMap {
   'stream.live': { streamId: string; startedAt: Date; hlsUrl: string };
   'stream.ended': { streamId: string; endedAt: Date; replayUrl: string | null };
   'chat.message': ChatMessageView;
+  'pin.changed': { streamId: string; pins: PinnedProduct[] };
   'chat.deleted': { streamId: string; messageId: string };
   'chat.settings': { streamId: string } & ChatSettings;
 }

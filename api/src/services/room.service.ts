@@ -1,6 +1,7 @@
 import type { RoomSnapshot } from '@hawker/shared';
 import { AppError } from '../errors.js';
 import type { ChatService } from './chat.service.js';
+import type { PinService } from './pin.service.js';
 import type { PresenceRepository } from '../repositories/presence.repository.js';
 import type { StreamRepository } from '../repositories/stream.repository.js';
 
@@ -10,18 +11,27 @@ export class RoomService {
     private readonly streams: StreamRepository,
     private readonly presence: PresenceRepository,
     private readonly chat: ChatService,
+    private readonly pins: PinService,
   ) {}
 
   async join(streamId: string): Promise<RoomSnapshot> {
     if (!(await this.streams.exists(streamId))) throw AppError.notFound('Stream');
-    const [viewerCount, chat] = await Promise.all([this.presence.add(streamId, 1), this.chat.snapshot(streamId)]);
-    return { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat };
+    const [viewerCount, chat, pins] = await Promise.all([
+      this.presence.add(streamId, 1),
+      this.chat.snapshot(streamId),
+      this.pins.current(streamId),
+    ]);
+    return { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins };
   }
 
   /** The snapshot for a socket that is already in the room (no second presence count). */
   async current(streamId: string): Promise<RoomSnapshot> {
-    const [viewerCount, chat] = await Promise.all([this.presence.count(streamId), this.chat.snapshot(streamId)]);
-    return { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat };
+    const [viewerCount, chat, pins] = await Promise.all([
+      this.presence.count(streamId),
+      this.chat.snapshot(streamId),
+      this.pins.current(streamId),
+    ]);
+    return { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins };
   }
 
   leave(streamId: string): Promise<number> {

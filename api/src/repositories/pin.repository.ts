@@ -1,0 +1,44 @@
+import type { PrismaClient } from '../generated/prisma/client.js';
+
+const pinView = {
+  listingId: true,
+  pinnedAt: true,
+  offsetMs: true,
+  listing: {
+    select: {
+      title: true,
+      priceMinor: true,
+      currency: true,
+      stock: true,
+      images: { select: { storageKey: true }, orderBy: { position: 'asc' as const }, take: 1 },
+    },
+  },
+} as const;
+
+export class PinRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  current(streamId: string) {
+    return this.prisma.streamPin.findMany({ where: { streamId, unpinnedAt: null }, select: pinView, orderBy: { pinnedAt: 'asc' } });
+  }
+
+  /** Listings among `ids` that belong to a shop of `ownerId` and are active. */
+  ownedActive(ownerId: string, ids: string[]) {
+    return this.prisma.listing.findMany({ where: { id: { in: ids }, status: 'active', shop: { ownerId } }, select: { id: true } });
+  }
+
+  /**
+   * Replaces the pinned set: pins not in `listingIds` are closed (kept for the
+   * replay's product timeline), new ones are opened at `offsetMs`.
+   */
+  async replace(streamId: string, listingIds: string[], offsetMs: number): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const now = new Date();
+      await tx.streamPin.updateMany({ where: { streamId, unpinnedAt: null, listingId: { notIn: listingIds } }, data: { unpinnedAt: now } });
+      const open = await tx.streamPin.findMany({ where: { streamId, unpinnedAt: null }, select: { listingId: true } });
+      const fresh = listingIds.filter((id) => !open.some((p) => p.listingId === id));
+      if (fresh.length > 0)
+        await tx.streamPin.createMany({ data: fresh.map((listingId) => ({ streamId, listingId, pinnedAt: now, offsetMs })) });
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import type { PinnedProduct } from '@hawker/shared';
+import { AppError } from '../errors.js';
+import type { ChatRepository } from '../repositories/chat.repository.js';
+import type { PinRepository } from '../repositories/pin.repository.js';
+import type { Principal } from './auth.service.js';
+import type { DomainEvents } from './domain-events.js';
+
+/** The creator pins their own listings over the video; late joiners get the pins in the join ack. */
+export class PinService {
+  constructor(
+    private readonly pins: PinRepository,
+    private readonly streams: ChatRepository,
+    private readonly events: DomainEvents,
+    private readonly imageUrl: (key: string) => string,
+  ) {}
+
+  async set(principal: Principal | null, streamId: string, listingIds: string[]): Promise<PinnedProduct[]> {
+    if (!principal) throw AppError.unauthenticated();
+    const stream = await this.streams.streamOwner(streamId);
+    if (!stream) throw AppError.notFound('Stream');
+    if (stream.creatorId !== principal.userId) throw AppError.forbidden('Only the creator pins products.');
+    if (stream.status === 'ended') throw AppError.conflict('stream_ended', 'This stream has ended.');
+    const unique = [...new Set(listingIds)];
+    const owned = await this.pins.ownedActive(principal.userId, unique);
+    if (owned.length !== unique.length) throw AppError.forbidden('You can only pin your own active listings.', 'not_your_listing');
+    const offsetMs = stream.startedAt ? Math.max(0, Date.now() - stream.startedAt.getTime()) : 0;
+    await this.pins.replace(streamId, unique, offsetMs);
+    const pins = await this.current(streamId);
+    this.events.emit('pin.changed', { streamId, pins });
+    return pins;
+  }
+
+  async current(streamId: string): Promise<PinnedProduct[]> {
+    return (await this.pins.current(streamId)).map((p) => ({
+      listingId: p.listingId,
+      title: p.listing.title,
+      priceMinor: p.listing.priceMinor,
+      currency: p.listing.currency,
+      stock: p.listing.stock,
+      imageUrl: p.listing.images[0] ? this.imageUrl(p.listing.images[0].storageKey) : null,
+      pinnedAt: p.pinnedAt.toISOString(),
+      offsetMs: p.offsetMs,
+    }));
+  }
+}
