@@ -29,6 +29,8 @@ import { createTokenBucket } from './repositories/token-bucket.js';
 import { ChatService } from './services/chat.service.js';
 import { PinRepository } from './repositories/pin.repository.js';
 import { PinService } from './services/pin.service.js';
+import { DealRepository } from './repositories/deal.repository.js';
+import { DealService } from './services/deal.service.js';
 import { ShopRepository } from './repositories/shop.repository.js';
 import { LocalDiskImageStorage } from './repositories/image.storage.js';
 import { ReviewRepository } from './repositories/review.repository.js';
@@ -51,6 +53,7 @@ export type Services = {
   rooms: RoomService;
   chat: ChatService;
   pins: PinService;
+  deals: DealService;
   events: DomainEvents;
   orders: OrderService;
   images: ImageService;
@@ -82,9 +85,21 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const ledgerRepo = new LedgerRepository(db.prisma);
   const payments = new SandboxPaymentProvider();
   const orders = new OrderService(new OrderRepository(db.prisma, ledgerRepo), payments, config.autoReleaseMs);
+  const idempotency = new IdempotencyService(new IdempotencyRepository(db.prisma));
+  const deals = new DealService(
+    new DealRepository(db.prisma),
+    chatRepo,
+    orders,
+    idempotency,
+    events,
+    async (id) => (await users.findById(id))?.displayName ?? 'Someone',
+  );
   const scheduler = new Scheduler(
     config.schedulerIntervalMs,
-    [{ name: 'escrow.autoRelease', run: () => orders.releaseDue() }],
+    [
+      { name: 'escrow.autoRelease', run: () => orders.releaseDue() },
+      { name: 'deals.endExpired', run: () => deals.endExpired() },
+    ],
     logger.child({ component: 'scheduler' }),
   );
   let closed: Promise<void> | undefined;
@@ -103,14 +118,16 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     carts: new CartService(new CartRepository(db.prisma), orders, imageUrl),
     settlement: new SettlementService(new SettlementRepository(db.prisma, ledgerRepo), payments),
     ledger: new LedgerService(() => checkLedger(db.prisma)),
-    idempotency: new IdempotencyService(new IdempotencyRepository(db.prisma)),
+    idempotency,
     scheduler,
-    rooms: new RoomService(streamRepo, presence, chat, pins),
+    rooms: new RoomService(streamRepo, presence, chat, pins, deals),
     chat,
     pins,
+    deals,
     close() {
       closed ??= (async () => {
         await scheduler.stop();
+        deals.close();
         await presence.clearNode().catch(() => undefined);
         if (redis) await redis.quit().catch(() => undefined);
         await db.close();

@@ -37,6 +37,7 @@ export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
     rooms: services.rooms,
     chat: services.chat,
     pins: services.pins,
+    deals: services.deals,
     logger: logger.child({ component: 'realtime' }),
     nodeId: config.nodeId,
     ...(adapterRedis ? { redis: adapterRedis } : {}),

@@ -9,3 +9,4 @@ export * from './socket.js';
 export * from './media.js';
 export * from './orders.js';
 export * from './chat.js';
+export * from './deals.js';

@@ -3,6 +3,7 @@ import type { Ack } from './errors.js';
 import { idSchema } from './ids.js';
 import type { Role } from './auth.js';
 import type { ChatMessageView, ChatSettings, PinnedProduct } from './chat.js';
+import type { DealView, PurchaseResult, dealLaunchSchema, purchaseCreateSchema } from './deals.js';
 import type {
   pinSetSchema,
   chatDeleteSchema,
@@ -31,6 +32,7 @@ export interface RoomSnapshot {
   recentChat: ChatMessageView[];
   chatSettings: ChatSettings;
   pins: PinnedProduct[];
+  activeDeal: DealView | null;
 }
 
 export interface ClientToServerEvents {
@@ -44,6 +46,8 @@ export interface ClientToServerEvents {
   'mod:unban': (payload: z.input<typeof modTargetSchema>, ack: Ack<null>) => void;
   'mod:appoint': (payload: z.input<typeof modTargetSchema>, ack: Ack<null>) => void;
   'pin:set': (payload: z.input<typeof pinSetSchema>, ack: Ack<PinnedProduct[]>) => void;
+  'deal:launch': (payload: z.input<typeof dealLaunchSchema>, ack: Ack<DealView>) => void;
+  'purchase:create': (payload: z.input<typeof purchaseCreateSchema>, ack: Ack<PurchaseResult>) => void;
   'mod:slowMode': (payload: z.input<typeof modSlowModeSchema>, ack: Ack<ChatSettings>) => void;
   'mod:blockedWords': (payload: z.input<typeof modBlockedWordsSchema>, ack: Ack<ChatSettings>) => void;
 }
@@ -55,6 +59,11 @@ export interface ServerToClientEvents {
   'chat:message': (payload: ChatMessageView) => void;
   'chat:deleted': (payload: { streamId: string; messageId: string }) => void;
   'pin:changed': (payload: { streamId: string; pins: PinnedProduct[] }) => void;
+  'deal:started': (payload: DealView) => void;
+  'deal:stock': (payload: { streamId: string; dealId: string; remaining: number }) => void;
+  'deal:ended': (payload: { streamId: string; dealId: string; sold: number }) => void;
+  /** The "someone just bought" ticker. */
+  'purchase:made': (payload: { streamId: string; buyer: string; title: string; quantity: number }) => void;
   'chat:settings': (payload: { streamId: string } & ChatSettings) => void;
 }
 

@@ -1,4 +1,6 @@
 import {
+  dealLaunchSchema,
+  purchaseCreateSchema,
   pinSetSchema,
   chatDeleteSchema,
   chatSendSchema,
@@ -7,18 +9,24 @@ import {
   modTargetSchema,
   modTimeoutSchema,
 } from '@hawker/shared';
-import type { ChatService } from '../services/chat.service.js';
-import type { PinService } from '../services/pin.service.js';
 import type { Principal } from '../services/auth.service.js';
 import { handle } from './ack.js';
 import type { HawkerSocket, RealtimeDeps } from './io.js';
 
 /** Chat and moderation requests: parse → ChatService (which authorizes) → ack. Fan-out happens via domain events. */
-export function registerChatHandlers(socket: HawkerSocket, deps: RealtimeDeps & { chat: ChatService; pins: PinService }): void {
+export function registerChatHandlers(socket: HawkerSocket, deps: RealtimeDeps): void {
   const log = deps.logger.child({ socket: socket.id });
   const principal = (): Principal | null => (socket.data.userId ? { userId: socket.data.userId, roles: socket.data.roles } : null);
   const chat = deps.chat;
 
+  socket.on(
+    'deal:launch',
+    handle(dealLaunchSchema, log, (p) => deps.deals.launch(principal(), p)),
+  );
+  socket.on(
+    'purchase:create',
+    handle(purchaseCreateSchema, log, (p) => deps.deals.purchase(principal(), p)),
+  );
   socket.on(
     'chat:send',
     handle(chatSendSchema, log, (p) => chat.send(principal(), p.streamId, p.text)),

@@ -17,6 +17,18 @@ export function forwardRealtimeEvents(events: DomainEvents, io: HawkerServer): v
   events.on('chat.message', (m) => {
     io.to(roomName(m.streamId)).emit('chat:message', m);
   });
+  events.on('deal.started', (d) => {
+    io.to(roomName(d.streamId)).emit('deal:started', d);
+  });
+  events.on('deal.stock', (e) => {
+    io.to(roomName(e.streamId)).emit('deal:stock', e);
+  });
+  events.on('deal.ended', (e) => {
+    io.to(roomName(e.streamId)).emit('deal:ended', e);
+  });
+  events.on('purchase.made', (e) => {
+    io.to(roomName(e.streamId)).emit('purchase:made', e);
+  });
   events.on('pin.changed', (e) => {
     io.to(roomName(e.streamId)).emit('pin:changed', e);
   });

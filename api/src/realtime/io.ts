@@ -11,6 +11,7 @@ import { registerRoomHandlers } from './room.handlers.js';
 import { registerChatHandlers } from './chat.handlers.js';
 import type { ChatService } from '../services/chat.service.js';
 import type { PinService } from '../services/pin.service.js';
+import type { DealService } from '../services/deal.service.js';
 import type { TaskTracker } from './task-tracker.js';
 
 export type HawkerServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -21,6 +22,7 @@ export type RealtimeDeps = {
   rooms: RoomService;
   chat: ChatService;
   pins: PinService;
+  deals: DealService;
   logger: Logger;
   nodeId: string;
   /** Background work (e.g. leave-on-disconnect) that shutdown waits for before closing Redis. */

@@ -3,10 +3,16 @@ import type { TransactionClient } from '../generated/prisma/internal/prismaNames
 import { accounts } from '../domain/ledger-accounts.js';
 import type { LedgerRepository } from './ledger.repository.js';
 
-export type ReserveItem = { listingId: string; quantity: number };
+export type ReserveItem = { listingId: string; quantity: number; dealId?: string | undefined };
 export type ReserveResult =
   | { ok: true; checkoutId: string; paymentId: string; totalMinor: number; currency: string; orderIds: string[] }
-  | { ok: false; reason: 'out_of_stock' | 'not_found' | 'own_listing' | 'mixed_currency'; listingId?: string };
+  | {
+      ok: false;
+      reason: 'out_of_stock' | 'not_found' | 'own_listing' | 'mixed_currency' | 'deal_over' | 'buyer_limit';
+      listingId?: string;
+    };
+
+type TakenLine = { shopId: string; ownerId: string; priceMinor: number; currency: string; title: string };
 
 class Rollback extends Error {
   constructor(readonly result: ReserveResult & { ok: false }) {
@@ -51,29 +57,23 @@ export class OrderRepository {
     provider: string;
     idempotencyKey: string;
     streamId?: string | null;
+    streamOffsetMs?: number | null;
   }): Promise<ReserveResult> {
     try {
       return await this.prisma.$transaction(async (tx) => {
-        const taken: {
-          listingId: string;
-          quantity: number;
-          shopId: string;
-          ownerId: string;
-          priceMinor: number;
-          currency: string;
-          title: string;
-        }[] = [];
+        const taken: (ReserveItem & TakenLine)[] = [];
         // Sorted, so concurrent checkouts lock listing rows in the same order (no deadlocks).
         for (const item of [...input.items].sort((a, b) => (a.listingId < b.listingId ? -1 : 1))) {
-          const rows = await tx.$queryRaw<{ shopId: string; ownerId: string; priceMinor: number; currency: string; title: string }[]>`
-            UPDATE listings l SET stock = l.stock - ${item.quantity}, "updatedAt" = now()
-              FROM shops s
-             WHERE l.id = ${item.listingId}::uuid AND s.id = l."shopId" AND l.status = 'active'
-               AND l.stock >= ${item.quantity} AND s."ownerId" <> ${input.buyerId}::uuid
-            RETURNING l."shopId"::text AS "shopId", s."ownerId"::text AS "ownerId", l."priceMinor", l.currency, l.title`;
-          const row = rows[0];
-          if (!row) throw new Rollback(await this.whyNot(tx, item.listingId, input.buyerId));
-          taken.push({ ...item, ...row });
+          const row = item.dealId
+            ? await this.takeFromDeal(tx, item.dealId, item.quantity, input.buyerId)
+            : await this.takeFromListing(tx, item, input.buyerId);
+          if (!row.ok)
+            throw new Rollback(
+              row.reason === 'check'
+                ? await this.whyNot(tx, item.listingId, input.buyerId)
+                : { ok: false, reason: row.reason, listingId: item.listingId },
+            );
+          taken.push({ ...item, ...row.line });
         }
         const currency = taken[0]!.currency;
         if (taken.some((t) => t.currency !== currency)) throw new Rollback({ ok: false, reason: 'mixed_currency' });
@@ -93,8 +93,16 @@ export class OrderRepository {
               totalMinor: subtotal,
               currency,
               streamId: input.streamId ?? null,
+              streamOffsetMs: input.streamOffsetMs ?? null,
+              flashDealId: lines.find((t) => t.dealId)?.dealId ?? null,
               items: {
-                create: lines.map((t) => ({ listingId: t.listingId, title: t.title, unitPriceMinor: t.priceMinor, quantity: t.quantity })),
+                create: lines.map((t) => ({
+                  listingId: t.listingId,
+                  flashDealId: t.dealId ?? null,
+                  title: t.title,
+                  unitPriceMinor: t.priceMinor,
+                  quantity: t.quantity,
+                })),
               },
             },
             select: { id: true },
@@ -118,6 +126,55 @@ export class OrderRepository {
       if (err instanceof Rollback) return err.result;
       throw err;
     }
+  }
+
+  /** Conditional UPDATE on the listing: never below zero, whatever the concurrency. */
+  private async takeFromListing(
+    tx: TransactionClient,
+    item: ReserveItem,
+    buyerId: string,
+  ): Promise<{ ok: true; line: TakenLine } | { ok: false; reason: 'check' }> {
+    const rows = await tx.$queryRaw<TakenLine[]>`
+      UPDATE listings l SET stock = l.stock - ${item.quantity}, "updatedAt" = now()
+        FROM shops s
+       WHERE l.id = ${item.listingId}::uuid AND s.id = l."shopId" AND l.status = 'active'
+         AND l.stock >= ${item.quantity} AND s."ownerId" <> ${buyerId}::uuid
+      RETURNING l."shopId"::text AS "shopId", s."ownerId"::text AS "ownerId", l."priceMinor", l.currency, l.title`;
+    return rows[0] ? { ok: true, line: rows[0] } : { ok: false, reason: 'check' };
+  }
+
+  /**
+   * A flash deal's units were moved out of the listing at launch, so a deal
+   * purchase takes from the deal's own counter (conditional UPDATE, inside the
+   * deal's window plus grace) and holds the buyer's limit under a per-buyer,
+   * per-deal advisory lock.
+   */
+  private async takeFromDeal(
+    tx: TransactionClient,
+    dealId: string,
+    quantity: number,
+    buyerId: string,
+  ): Promise<{ ok: true; line: TakenLine } | { ok: false; reason: 'deal_over' | 'buyer_limit' | 'own_listing' }> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${dealId}:${buyerId}`}, 0))`;
+    const deal = await tx.flashDeal.findUnique({
+      where: { id: dealId },
+      select: { perBuyerLimit: true, listing: { select: { shop: { select: { ownerId: true } } } } },
+    });
+    if (!deal) return { ok: false, reason: 'deal_over' };
+    if (deal.listing.shop.ownerId === buyerId) return { ok: false, reason: 'own_listing' };
+    const bought = await tx.orderItem.aggregate({
+      where: { flashDealId: dealId, order: { buyerId, status: { not: 'cancelled' } } },
+      _sum: { quantity: true },
+    });
+    if ((bought._sum.quantity ?? 0) + quantity > deal.perBuyerLimit) return { ok: false, reason: 'buyer_limit' };
+    const rows = await tx.$queryRaw<TakenLine[]>`
+      UPDATE flash_deals d SET "soldCount" = d."soldCount" + ${quantity}
+        FROM listings l, shops s
+       WHERE d.id = ${dealId}::uuid AND l.id = d."listingId" AND s.id = l."shopId" AND d.status = 'active'
+         AND d."soldCount" + ${quantity} <= d.quantity
+         AND now() <= d."endsAt" + d."graceMs" * interval '1 millisecond'
+      RETURNING l."shopId"::text AS "shopId", s."ownerId"::text AS "ownerId", d."dealPriceMinor" AS "priceMinor", d.currency, l.title`;
+    return rows[0] ? { ok: true, line: rows[0] } : { ok: false, reason: 'deal_over' };
   }
 
   private async whyNot(tx: TransactionClient, listingId: string, buyerId: string): Promise<ReserveResult & { ok: false }> {
@@ -180,10 +237,21 @@ export class OrderRepository {
     });
   }
 
+  /** Cancels and returns the units where they came from: the flash deal (while it runs) or the listing. */
   private async cancelAndRestock(tx: TransactionClient, orderId: string): Promise<void> {
     await tx.order.update({ where: { id: orderId }, data: { status: 'cancelled', cancelledAt: new Date() } });
-    const items = await tx.orderItem.findMany({ where: { orderId }, select: { listingId: true, quantity: true } });
-    for (const i of items) await tx.listing.update({ where: { id: i.listingId }, data: { stock: { increment: i.quantity } } });
+    const items = await tx.orderItem.findMany({ where: { orderId }, select: { listingId: true, quantity: true, flashDealId: true } });
+    for (const i of items) {
+      const backToDeal = i.flashDealId
+        ? (
+            await tx.flashDeal.updateMany({
+              where: { id: i.flashDealId, status: 'active' },
+              data: { soldCount: { decrement: i.quantity } },
+            })
+          ).count === 1
+        : false;
+      if (!backToDeal) await tx.listing.update({ where: { id: i.listingId }, data: { stock: { increment: i.quantity } } });
+    }
   }
 
   /** paid → shipped (seller only); starts the auto-release clock. Returns false if the order was not in `paid`. */

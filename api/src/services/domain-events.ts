@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ChatMessageView, ChatSettings, PinnedProduct } from '@hawker/shared';
+import type { ChatMessageView, ChatSettings, DealView, PinnedProduct } from '@hawker/shared';
 import type { Logger } from 'pino';
 
 /**
@@ -12,6 +12,10 @@ export interface DomainEventMap {
   'stream.live': { streamId: string; startedAt: Date; hlsUrl: string };
   'stream.ended': { streamId: string; endedAt: Date; replayUrl: string | null };
   'chat.message': ChatMessageView;
+  'deal.started': DealView;
+  'deal.stock': { streamId: string; dealId: string; remaining: number };
+  'deal.ended': { streamId: string; dealId: string; sold: number };
+  'purchase.made': { streamId: string; buyer: string; title: string; quantity: number };
   'pin.changed': { streamId: string; pins: PinnedProduct[] };
   'chat.deleted': { streamId: string; messageId: string };
   'chat.settings': { streamId: string } & ChatSettings;

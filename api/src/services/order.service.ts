@@ -10,6 +10,8 @@ const reserveErrors = {
   not_found: () => AppError.notFound('Listing'),
   own_listing: () => AppError.badRequest('own_listing', 'You cannot buy from your own shop.', 'items'),
   mixed_currency: () => AppError.badRequest('mixed_currency', 'All items in one checkout must share a currency.', 'items'),
+  deal_over: () => AppError.conflict('deal_sold_out', 'This deal is sold out or over.'),
+  buyer_limit: () => AppError.conflict('deal_limit_reached', 'You reached the per-buyer limit for this deal.'),
 };
 
 /**
@@ -28,7 +30,7 @@ export class OrderService {
 
   async buyNow(
     principal: Principal | null,
-    input: { items: ReserveItem[]; paymentMethod: string; streamId?: string | undefined },
+    input: { items: ReserveItem[]; paymentMethod: string; streamId?: string | undefined; streamOffsetMs?: number | undefined },
     idempotencyKey: string,
   ): Promise<CheckoutResult> {
     if (!principal) throw AppError.unauthenticated();
@@ -38,6 +40,7 @@ export class OrderService {
       provider: this.payments.name,
       idempotencyKey,
       streamId: input.streamId ?? null,
+      streamOffsetMs: input.streamOffsetMs ?? null,
     });
     if (!reserved.ok) throw reserveErrors[reserved.reason](reserved.listingId);
     const charge = await this.payments

@@ -1,4 +1,4 @@
-import type { RoomSnapshot } from '@hawker/shared';
+import type { DealView, RoomSnapshot } from '@hawker/shared';
 import { AppError } from '../errors.js';
 import type { ChatService } from './chat.service.js';
 import type { PinService } from './pin.service.js';
@@ -12,26 +12,29 @@ export class RoomService {
     private readonly presence: PresenceRepository,
     private readonly chat: ChatService,
     private readonly pins: PinService,
+    private readonly deals: { active(streamId: string): Promise<DealView | null> },
   ) {}
 
   async join(streamId: string): Promise<RoomSnapshot> {
     if (!(await this.streams.exists(streamId))) throw AppError.notFound('Stream');
-    const [viewerCount, chat, pins] = await Promise.all([
+    const [viewerCount, chat, pins, activeDeal] = await Promise.all([
       this.presence.add(streamId, 1),
       this.chat.snapshot(streamId),
       this.pins.current(streamId),
+      this.deals.active(streamId),
     ]);
-    return { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins };
+    return { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins, activeDeal };
   }
 
   /** The snapshot for a socket that is already in the room (no second presence count). */
   async current(streamId: string): Promise<RoomSnapshot> {
-    const [viewerCount, chat, pins] = await Promise.all([
+    const [viewerCount, chat, pins, activeDeal] = await Promise.all([
       this.presence.count(streamId),
       this.chat.snapshot(streamId),
       this.pins.current(streamId),
+      this.deals.active(streamId),
     ]);
-    return { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins };
+    return { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins, activeDeal };
   }
 
   leave(streamId: string): Promise<number> {
