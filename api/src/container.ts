@@ -29,6 +29,7 @@ import { createTokenBucket } from './repositories/token-bucket.js';
 import { ChatService } from './services/chat.service.js';
 import { PinRepository } from './repositories/pin.repository.js';
 import { PinService } from './services/pin.service.js';
+import { StreamStatsRepository } from './repositories/stream-stats.repository.js';
 import { DealRepository } from './repositories/deal.repository.js';
 import { DealService } from './services/deal.service.js';
 import { ShopRepository } from './repositories/shop.repository.js';
@@ -73,6 +74,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const users = new UserRepository(db.prisma);
   const streamRepo = new StreamRepository(db.prisma);
   const auth = new AuthService(users, new SessionRepository(db.prisma), config.sessionTtlMs);
+  const streamStats = new StreamStatsRepository(db.prisma);
   const events = new DomainEvents(logger.child({ component: 'events' }));
   // 5 messages of burst, then one per second per user, across all nodes when Redis is configured.
   const chatRepo = new ChatRepository(db.prisma);
@@ -110,7 +112,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     auth,
     health: new HealthService(db, new RedisHealth(redis), media, config.nodeId),
     catalog,
-    streams: new StreamService(streamRepo, presence, media, new MediaTokenService(config.mediaTokenSecret), events),
+    streams: new StreamService(streamRepo, presence, media, new MediaTokenService(config.mediaTokenSecret), events, streamStats),
     events,
     orders,
     images: new ImageService(listingRepo, new LocalDiskImageStorage(config.uploadDir), imageUrl),
@@ -120,7 +122,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     ledger: new LedgerService(() => checkLedger(db.prisma)),
     idempotency,
     scheduler,
-    rooms: new RoomService(streamRepo, presence, chat, pins, deals),
+    rooms: new RoomService(streamRepo, presence, chat, pins, deals, streamStats),
     chat,
     pins,
     deals,

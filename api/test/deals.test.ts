@@ -154,3 +154,29 @@ describe('flash deals and buying in the stream', () => {
     await endDeals();
   });
 });
+
+describe('stream sales and the replay timeline', () => {
+  it('sums what sold in the stream for the creator and maps products to moments', async () => {
+    const listing = await createListing(api, { stock: 4, owner: 'creator@hawker.test' });
+    expect((await host.timeout(5000).emitWithAck('pin:set', { streamId, listingIds: [listing.id] })).ok).toBe(true);
+    const launched = await launch(listing.id, 4, 2);
+    if (!launched.ok) throw new Error('launch failed');
+    const [a, b] = await buyers(2);
+    await purchase(a!.socket, launched.data.id, 2);
+    await purchase(b!.socket, launched.data.id, 1);
+    await endDeals();
+    const creator = new HttpClient(api.url);
+    await creator.login('creator@hawker.test');
+    const sales = await creator.get(`/api/streams/${streamId}/sales`);
+    expect(sales.status).toBe(200);
+    expect(sales.body).toMatchObject({ currency: 'USD', peakViewers: expect.any(Number) });
+    expect(sales.body.units).toBeGreaterThanOrEqual(3);
+    expect(sales.body.conversion).toBeGreaterThan(0);
+    expect(sales.body.conversion).toBeLessThanOrEqual(1);
+    const stranger = new HttpClient(api.url);
+    await stranger.login('buyer@hawker.test');
+    expect((await stranger.get(`/api/streams/${streamId}/sales`)).status).toBe(403);
+    const timeline = await stranger.get(`/api/streams/${streamId}/timeline`);
+    expect(timeline.body.data).toContainEqual(expect.objectContaining({ listingId: listing.id, sold: 3, shownAtMs: expect.any(Number) }));
+  });
+});

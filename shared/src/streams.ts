@@ -38,3 +38,29 @@ export const mediaTokenResponseSchema = z.object({
   expiresAt: z.iso.datetime(),
 });
 export type MediaTokenResponse = z.infer<typeof mediaTokenResponseSchema>;
+
+export const streamSalesSchema = z.object({
+  orders: z.number().int(),
+  units: z.number().int(),
+  buyers: z.number().int(),
+  gmvMinor: z.number().int(),
+  currency: z.string().nullable(),
+  peakViewers: z.number().int(),
+  /** Buyers ÷ peak viewers, 0..1 (0 when nobody watched). */
+  conversion: z.number(),
+});
+export type StreamSales = z.infer<typeof streamSalesSchema>;
+
+/** The replay's product timeline: when each product was shown, and how many sold during the stream. */
+export const streamTimelineSchema = z.object({
+  data: z.array(
+    z.object({
+      listingId: idSchema,
+      title: z.string(),
+      shownAtMs: z.number().int(),
+      hiddenAtMs: z.number().int().nullable(),
+      sold: z.number().int(),
+    }),
+  ),
+});
+export type StreamTimeline = z.infer<typeof streamTimelineSchema>;

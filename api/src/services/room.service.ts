@@ -4,6 +4,7 @@ import type { ChatService } from './chat.service.js';
 import type { PinService } from './pin.service.js';
 import type { PresenceRepository } from '../repositories/presence.repository.js';
 import type { StreamRepository } from '../repositories/stream.repository.js';
+import type { StreamStatsRepository } from '../repositories/stream-stats.repository.js';
 
 /** Joining and leaving a stream's room; the realtime layer does the socket work. */
 export class RoomService {
@@ -13,6 +14,7 @@ export class RoomService {
     private readonly chat: ChatService,
     private readonly pins: PinService,
     private readonly deals: { active(streamId: string): Promise<DealView | null> },
+    private readonly stats: StreamStatsRepository,
   ) {}
 
   async join(streamId: string): Promise<RoomSnapshot> {
@@ -23,6 +25,7 @@ export class RoomService {
       this.pins.current(streamId),
       this.deals.active(streamId),
     ]);
+    await this.stats.bumpPeak(streamId, viewerCount);
     return { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins, activeDeal };
   }
 

@@ -5,10 +5,13 @@ import {
   type StreamDetail,
   type StreamStatus,
   type StreamsResponse,
+  type StreamSales,
+  type StreamTimeline,
 } from '@hawker/shared';
 import { AppError } from '../errors.js';
 import type { MediaServerClient } from '../repositories/media.client.js';
 import type { StreamRepository, StreamRow } from '../repositories/stream.repository.js';
+import type { StreamStatsRepository } from '../repositories/stream-stats.repository.js';
 import type { Principal } from './auth.service.js';
 import type { DomainEvents } from './domain-events.js';
 import type { MediaTokenService } from './media-token.service.js';
@@ -23,6 +26,7 @@ export class StreamService {
     private readonly media: MediaServerClient,
     private readonly tokens: MediaTokenService,
     private readonly events: DomainEvents,
+    private readonly stats: StreamStatsRepository,
   ) {}
 
   async list(status: StreamStatus | undefined): Promise<StreamsResponse> {
@@ -61,6 +65,41 @@ export class StreamService {
     const recording = await this.media.closeBroadcast(streamId);
     await this.finish(streamId, new Date(), recording);
     return this.get(streamId);
+  }
+
+  /** Sales figures for the creator's console (owner or admin only). */
+  async sales(principal: Principal | null, streamId: string): Promise<StreamSales> {
+    if (!principal) throw AppError.unauthenticated();
+    const row = await this.streams.find(streamId);
+    if (!row) throw AppError.notFound('Stream');
+    if (row.creatorId !== principal.userId && !principal.roles.includes('admin'))
+      throw AppError.forbidden('Only the creator sees the sales.');
+    const s = await this.stats.sales(streamId);
+    const main = [...s.gmv].sort((a, b) => (b._sum.totalMinor ?? 0) - (a._sum.totalMinor ?? 0))[0];
+    return {
+      orders: s.orders,
+      units: s.units,
+      buyers: s.buyers,
+      gmvMinor: main?._sum.totalMinor ?? 0,
+      currency: main?.currency ?? null,
+      peakViewers: s.peakViewers,
+      conversion: s.peakViewers > 0 ? Math.min(1, s.buyers / s.peakViewers) : 0,
+    };
+  }
+
+  /** The replay's product timeline ("shown at 12:04, 37 sold"). */
+  async timeline(streamId: string): Promise<StreamTimeline> {
+    if (!(await this.streams.find(streamId))) throw AppError.notFound('Stream');
+    const { pins, sold } = await this.stats.timeline(streamId);
+    return {
+      data: pins.map((p) => ({
+        listingId: p.listingId,
+        title: p.listing.title,
+        shownAtMs: p.offsetMs,
+        hiddenAtMs: p.unpinnedAt ? p.offsetMs + (p.unpinnedAt.getTime() - p.pinnedAt.getTime()) : null,
+        sold: sold.get(p.listingId) ?? 0,
+      })),
+    };
   }
 
   /** Callbacks from the media-server: the api owns stream status. */

@@ -6,6 +6,8 @@ import {
   streamIdParamsSchema,
   streamsQuerySchema,
   streamsResponseSchema,
+  streamSalesSchema,
+  streamTimelineSchema,
 } from '@hawker/shared';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
@@ -58,6 +60,28 @@ export function streamRoutes(streams: StreamService, internalSecret: string): An
       response: mediaTokenResponseSchema,
       errors: [404, 409],
       handler: ({ principal, params }) => streams.mediaToken(principal, params.id),
+    }),
+    route({
+      method: 'get',
+      path: '/streams/:id/sales',
+      summary: "The stream's sales: orders, units, buyers, GMV, peak viewers and conversion (creator only)",
+      tags: ['streams'],
+      auth: 'required',
+      params: streamIdParamsSchema,
+      response: streamSalesSchema,
+      errors: [403, 404],
+      handler: ({ principal, params }) => streams.sales(principal, params.id),
+    }),
+    route({
+      method: 'get',
+      path: '/streams/:id/timeline',
+      summary: 'Product timeline for the replay: when each product was shown and how many sold',
+      tags: ['streams'],
+      auth: 'optional',
+      params: streamIdParamsSchema,
+      response: streamTimelineSchema,
+      errors: [404],
+      handler: ({ params }) => streams.timeline(params.id),
     }),
     route({
       method: 'post',
