@@ -184,3 +184,46 @@ describe('pins', () => {
     expect(history.filter((p) => p.listingId === mine[0]!.id && p.unpinnedAt !== null)).toHaveLength(1);
   });
 });
+
+describe('two nodes', () => {
+  it('clients on both nodes see the same deal, purchases and stock', async () => {
+    const prisma = node1.services.db.prisma;
+    const listing = await prisma.listing.create({
+      data: {
+        shopId: (await prisma.shop.findFirstOrThrow({ where: { slug: 'mia-live-closet' } })).id,
+        title: 'Two-node mug',
+        priceMinor: 1200,
+        currency: 'USD',
+        stock: 5,
+        category: 'home',
+      },
+    });
+    const host = await open(node1, creator.cookieHeader);
+    const buyerOn1 = await viewer(node1);
+    const watcherOn2 = await viewer(node2);
+    const started = next(watcherOn2.socket, 'deal:started');
+    const launched = await host
+      .timeout(5000)
+      .emitWithAck('deal:launch', {
+        streamId,
+        listingId: listing.id,
+        dealPriceMinor: 800,
+        quantity: 3,
+        perBuyerLimit: 1,
+        durationSeconds: 60,
+      });
+    if (!launched.ok) throw new Error(launched.error.message);
+    expect((await started).id).toBe(launched.data.id);
+    const ticker = next(watcherOn2.socket, 'purchase:made');
+    const stock = next(watcherOn2.socket, 'deal:stock');
+    const bought = await buyerOn1.socket
+      .timeout(20_000)
+      .emitWithAck('purchase:create', { streamId, dealId: launched.data.id, quantity: 1, idempotencyKey: `two-node-${launched.data.id}` });
+    expect(bought.ok).toBe(true);
+    expect(await ticker).toMatchObject({ quantity: 1, title: 'Two-node mug' });
+    expect(await stock).toEqual({ streamId, dealId: launched.data.id, remaining: 2 });
+    const late: AckResponse<RoomSnapshot> = await watcherOn2.socket.timeout(5000).emitWithAck('room:join', { streamId });
+    expect(late.ok && late.data.activeDeal).toMatchObject({ id: launched.data.id, remaining: 2 });
+    await node2.services.deals.endExpired(new Date(Date.now() + 3_600_000));
+  });
+});
