@@ -202,16 +202,14 @@ describe('two nodes', () => {
     const buyerOn1 = await viewer(node1);
     const watcherOn2 = await viewer(node2);
     const started = next(watcherOn2.socket, 'deal:started');
-    const launched = await host
-      .timeout(5000)
-      .emitWithAck('deal:launch', {
-        streamId,
-        listingId: listing.id,
-        dealPriceMinor: 800,
-        quantity: 3,
-        perBuyerLimit: 1,
-        durationSeconds: 60,
-      });
+    const launched = await host.timeout(5000).emitWithAck('deal:launch', {
+      streamId,
+      listingId: listing.id,
+      dealPriceMinor: 800,
+      quantity: 3,
+      perBuyerLimit: 1,
+      durationSeconds: 60,
+    });
     if (!launched.ok) throw new Error(launched.error.message);
     expect((await started).id).toBe(launched.data.id);
     const ticker = next(watcherOn2.socket, 'purchase:made');

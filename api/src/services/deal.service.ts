@@ -6,6 +6,7 @@ import type { Principal } from './auth.service.js';
 import type { DomainEvents } from './domain-events.js';
 import type { IdempotencyService } from './idempotency.service.js';
 import type { OrderService } from './order.service.js';
+import { Limiter } from './limiter.js';
 
 const GRACE_MS = 5000;
 const STOCK_COALESCE_MS = 250;
@@ -20,6 +21,8 @@ const STOCK_COALESCE_MS = 250;
 export class DealService {
   readonly #stockTimers = new Map<string, NodeJS.Timeout>();
   readonly #endTimers = new Set<NodeJS.Timeout>();
+  // Below the database pool size, so purchases queue here rather than time out waiting for a connection.
+  readonly #purchases = new Limiter(6);
 
   constructor(
     private readonly deals: DealRepository,
@@ -120,6 +123,21 @@ export class DealService {
     if (!stream) throw AppError.notFound('Stream');
     const deal = input.dealId ? await this.deals.find(input.dealId) : null;
     if (input.dealId && (!deal || deal.streamId !== input.streamId)) throw AppError.notFound('Deal');
+    return this.#purchases.run(() => this.checkout(principal, input, stream, deal));
+  }
+
+  private async checkout(
+    principal: Principal,
+    input: { streamId: string; listingId?: string | undefined; quantity: number; idempotencyKey: string; paymentMethod: string },
+    stream: { startedAt: Date | null },
+    deal: DealRow | null,
+  ): Promise<PurchaseResult> {
+    // A cheap read first: after the sell-out, the rush is answered without a transaction.
+    if (deal) {
+      const left = await this.deals.remaining(deal.id);
+      if (!left || left.quantity - left.soldCount < input.quantity)
+        throw AppError.conflict('deal_sold_out', 'This deal is sold out or over.');
+    }
     const listingId = deal?.listingId ?? input.listingId!;
     const checkout = await this.orders.buyNow(
       principal,

@@ -4,6 +4,12 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../generated/prisma/client.js';
 import type { ApiConfig } from '../../config.js';
 
+/**
+ * Under a burst (a flash-deal rush) transactions queue for a pooled
+ * connection; Prisma's defaults (2 s to start, 5 s to run) would fail them.
+ */
+const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
+
 export type Database = {
   prisma: PrismaClient;
   kind: 'postgres' | 'pglite';
@@ -20,13 +26,16 @@ export type Database = {
  */
 export async function openDatabase(target: ApiConfig['database'], poolSize = 10): Promise<Database> {
   if (target.kind === 'postgres') {
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: poolSize }) });
+    const prisma = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: target.url, max: poolSize }),
+      transactionOptions: TX_OPTIONS,
+    });
     await prisma.$connect();
     return wrap(prisma, 'postgres', async () => prisma.$disconnect());
   }
   const pglite = new PGlite(target.dataDir);
   await pglite.waitReady;
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TX_OPTIONS });
   return wrap(prisma, 'pglite', async () => {
     await prisma.$disconnect();
     await pglite.close();

@@ -1,0 +1,108 @@
+import type { AckResponse, ClientToServerEvents, PurchaseResult, ServerToClientEvents } from '@hawker/shared';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpClient, startTestApi } from '../../test/support/api.js';
+import { createBuyers, createListing } from '../../test/support/fixtures.js';
+import { checkLedger } from '../src/repositories/ledger-check.repository.js';
+import type { RunningApi } from '../src/server.js';
+
+// 2,000 concurrent socket clients, spread over two api nodes sharing Redis and
+// PostgreSQL, press Buy on a 50-unit flash deal with a per-buyer limit of 1.
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+const CLIENTS = 2000;
+const UNITS = 50;
+let nodes: RunningApi[];
+const sockets: ClientSocket[] = [];
+
+beforeAll(async () => {
+  nodes = [
+    await startTestApi({ redis: true, env: { NODE_ID: 'rush-1', SCHEDULER_INTERVAL_SECONDS: '0' } }),
+    await startTestApi({ redis: true, env: { NODE_ID: 'rush-2', SCHEDULER_INTERVAL_SECONDS: '0' } }),
+  ];
+});
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  for (const n of nodes) await n.close();
+});
+
+describe('flash-deal rush', () => {
+  it(
+    `${CLIENTS} concurrent buyers over two nodes for ${UNITS} units: exactly ${UNITS} sold, one each, ledger intact`,
+    { timeout: 240_000 },
+    async () => {
+      const [a, b] = nodes as [RunningApi, RunningApi];
+      const creator = new HttpClient(a.url);
+      await creator.login('creator@hawker.test');
+      const streamId = (await creator.post('/api/streams', { title: 'Rush hour' })).body.id as string;
+      const listing = await createListing(a, { stock: UNITS, owner: 'creator@hawker.test' });
+      const hostSocket: ClientSocket = connect(a.url, {
+        transports: ['websocket'],
+        forceNew: true,
+        extraHeaders: { cookie: creator.cookieHeader },
+      });
+      sockets.push(hostSocket);
+      const launched = await hostSocket
+        .timeout(10_000)
+        .emitWithAck('deal:launch', {
+          streamId,
+          listingId: listing.id,
+          dealPriceMinor: 500,
+          quantity: UNITS,
+          perBuyerLimit: 1,
+          durationSeconds: 120,
+        });
+      if (!launched.ok) throw new Error(launched.error.message);
+
+      const crowd = await createBuyers(a, CLIENTS, 'rush');
+      const connected = await Promise.all(
+        crowd.map(async (buyer, i) => {
+          const s: ClientSocket = connect((i % 2 ? b : a).url, {
+            transports: ['websocket'],
+            forceNew: true,
+            extraHeaders: { cookie: buyer.client.cookieHeader },
+          });
+          sockets.push(s);
+          await new Promise((resolve, reject) => {
+            s.once('connect', () => resolve(undefined));
+            s.once('connect_error', reject);
+          });
+          return s;
+        }),
+      );
+      // Every buyer presses Buy twice (a double-click with two keys), all at once.
+      const acks: AckResponse<PurchaseResult>[] = await Promise.all(
+        connected.flatMap((s, i) =>
+          [0, 1].map((n) =>
+            s
+              .timeout(120_000)
+              .emitWithAck('purchase:create', {
+                streamId,
+                dealId: launched.data.id,
+                quantity: 1,
+                idempotencyKey: `rush-${i}-${n}-${launched.data.id}`,
+              }),
+          ),
+        ),
+      );
+      const ok = acks.filter((x) => x.ok);
+      expect(ok).toHaveLength(UNITS);
+      const codes = new Set(acks.filter((x) => !x.ok).map((x) => (x.ok ? '' : x.error.code)));
+      expect([...codes].every((c) => c === 'deal_sold_out' || c === 'deal_limit_reached')).toBe(true);
+      const prisma = a.services.db.prisma;
+      expect((await prisma.flashDeal.findUniqueOrThrow({ where: { id: launched.data.id } })).soldCount).toBe(UNITS);
+      const perBuyer = await prisma.orderItem.groupBy({
+        by: ['orderId'],
+        where: { flashDealId: launched.data.id, order: { status: 'paid' } },
+        _sum: { quantity: true },
+      });
+      expect(perBuyer).toHaveLength(UNITS);
+      const buyersWithOrders = await prisma.order.groupBy({
+        by: ['buyerId'],
+        where: { flashDealId: launched.data.id, status: 'paid' },
+        _count: true,
+      });
+      expect(buyersWithOrders.every((g) => g._count === 1)).toBe(true);
+      expect(await checkLedger(prisma)).toEqual([]);
+    },
+  );
+});
