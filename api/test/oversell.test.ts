@@ -41,16 +41,14 @@ describe('flash-deal rush', () => {
         extraHeaders: { cookie: creator.cookieHeader },
       });
       sockets.push(hostSocket);
-      const launched = await hostSocket
-        .timeout(10_000)
-        .emitWithAck('deal:launch', {
-          streamId,
-          listingId: listing.id,
-          dealPriceMinor: 500,
-          quantity: UNITS,
-          perBuyerLimit: 1,
-          durationSeconds: 120,
-        });
+      const launched = await hostSocket.timeout(10_000).emitWithAck('deal:launch', {
+        streamId,
+        listingId: listing.id,
+        dealPriceMinor: 500,
+        quantity: UNITS,
+        perBuyerLimit: 1,
+        durationSeconds: 120,
+      });
       if (!launched.ok) throw new Error(launched.error.message);
 
       const crowd = await createBuyers(a, CLIENTS, 'rush');
@@ -73,14 +71,12 @@ describe('flash-deal rush', () => {
       const acks: AckResponse<PurchaseResult>[] = await Promise.all(
         connected.flatMap((s, i) =>
           [0, 1].map((n) =>
-            s
-              .timeout(120_000)
-              .emitWithAck('purchase:create', {
-                streamId,
-                dealId: launched.data.id,
-                quantity: 1,
-                idempotencyKey: `rush-${i}-${n}-${launched.data.id}`,
-              }),
+            s.timeout(120_000).emitWithAck('purchase:create', {
+              streamId,
+              dealId: launched.data.id,
+              quantity: 1,
+              idempotencyKey: `rush-${i}-${n}-${launched.data.id}`,
+            }),
           ),
         ),
       );
