@@ -41,10 +41,13 @@ if (missing.length > 0) {
 }
 
 // 3. The mediasoup worker (offline build; restored from ~/.cache when built before).
-const msVersion = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/mediasoup/package.json'), 'utf8')).version;
+// Keyed by <mediasoup version>-<hash of scripts/mediasoup/*.sh>: a recipe change rebuilds.
+const msKeyRes = runQuiet('bash', ['scripts/mediasoup/build-worker.sh', '--print-key']);
+const msKey = msKeyRes.status === 0 ? msKeyRes.stdout.trim() : '';
+if (!/^\S+-[0-9a-f]{12}$/.test(msKey)) throw new Error(`mediasoup worker cache key: ${msKeyRes.stderr || msKey}`);
 const workerBin = path.join(root, 'node_modules/mediasoup/worker/out/Release/mediasoup-worker');
 if (!fs.existsSync(workerBin)) fs.rmSync(path.join(root, '.cache', 'setup', 'mediasoup'), { force: true });
-once('mediasoup', msVersion, () => run('bash', ['scripts/mediasoup/build-worker.sh']));
+once('mediasoup', msKey, () => run('bash', ['scripts/mediasoup/build-worker.sh']));
 
 // 4. Prisma client, regenerated when the schema changes.
 const schema = path.join(root, 'api/prisma/schema.prisma');

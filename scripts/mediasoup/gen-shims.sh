@@ -5,10 +5,11 @@
 # directory as-is, so we create it with a meson.build that exposes the variables
 # mediasoup's meson.build reads (<x>_dep and the *_lib names used in link_whole).
 #
-# usage: gen-shims.sh <mediasoup>/worker <openssl-prefix>
+# usage: gen-shims.sh <mediasoup>/worker <openssl-prefix> <libsrtp2-prefix>
 set -euo pipefail
 worker=$1
 openssl_prefix=$2
+srtp_prefix=$3
 sub="$worker/subprojects"
 
 dir_of() { sed -n 's/^directory *= *//p' "$sub/$1.wrap"; }
@@ -43,10 +44,14 @@ libuv = []" "option('build_tests', type: 'boolean', value: false)
 option('build_benchmarks', type: 'boolean', value: false)"
 
 shim libsrtp2 "project('libsrtp2', 'c')
-# Debian installs the headers in include/srtp2/ while mediasoup includes <srtp.h>.
+# Static libsrtp2 with OpenSSL crypto (built by build-worker.sh), not Debian's
+# NSS build. Headers are in include/srtp2/ while mediasoup includes <srtp.h>.
+# libsrtp2.a needs libcrypto.a. mediasoup lists openssl_dep before this one, but
+# Meson wraps the executable's .a/-l arguments in -Wl,--start-group/--end-group
+# (GNU ld), so libcrypto.a also resolves symbols that libsrtp2.a needs.
 libsrtp2_dep = declare_dependency(
-  dependencies: dependency('libsrtp2'),
-  include_directories: include_directories('/usr/include/srtp2'),
+  include_directories: include_directories('$srtp_prefix/include/srtp2'),
+  link_args: ['$srtp_prefix/lib/libsrtp2.a'],
 )
 libsrtp2 = []" "option('crypto-library', type: 'string', value: 'openssl')
 option('crypto-library-kdf', type: 'feature', value: 'disabled')
