@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MediaError } from '../src/lib/media/errors.js';
 import {
+  canUpgrade,
   FIRST_FRAME_TIMEOUT_MS,
   initialPlan,
   MAX_RECONNECTS,
@@ -166,5 +167,37 @@ describe('chooseHlsEngine', () => {
     expect(chooseHlsEngine({ mse: true, nativeHls: true })).toBe('hls.js');
     expect(chooseHlsEngine({ mse: false, nativeHls: true })).toBe('native');
     expect(chooseHlsEngine({ mse: false, nativeHls: false })).toBeNull();
+  });
+});
+
+describe('upgrading an HLS viewer to WebRTC (they chat or shop)', () => {
+  const onHls = run([refused('webrtc_capacity'), { type: 'first-frame' }]);
+
+  it('is allowed for an auto viewer on HLS, starting or playing', () => {
+    expect(canUpgrade(onHls)).toBe(true);
+    expect(canUpgrade(run([refused('webrtc_capacity')]))).toBe(true);
+  });
+
+  it('is not for forced HLS, a browser without WebRTC, a WebRTC viewer, or a show that is over', () => {
+    expect(canUpgrade(run([], 'hls'))).toBe(false);
+    expect(canUpgrade(run([], 'auto', { webrtc: false, hls: true }))).toBe(false);
+    expect(canUpgrade(run([{ type: 'first-frame' }]))).toBe(false);
+    expect(canUpgrade(step(onHls, { type: 'stream-ended' }))).toBe(false);
+    expect(canUpgrade(step(onHls, { type: 'hls-failed' }))).toBe(false);
+  });
+
+  it('switches to a fresh WebRTC attempt that follows the usual rules', () => {
+    const upgraded = step(onHls, { type: 'upgraded' });
+    expect(upgraded).toMatchObject({ mode: 'webrtc', status: 'starting', reason: null, attempt: onHls.attempt + 1, retries: 0 });
+    expect(step(upgraded, { type: 'first-frame' })).toMatchObject({ mode: 'webrtc', status: 'playing' });
+    // No frame in time: back to HLS, as for any WebRTC attempt.
+    expect(step(upgraded, { type: 'no-frame' })).toMatchObject({ mode: 'hls', status: 'starting', reason: 'no_frame' });
+  });
+
+  it('is ignored where it is not allowed', () => {
+    const forced = run([], 'hls');
+    expect(step(forced, { type: 'upgraded' })).toBe(forced);
+    const onWebRtc = run([{ type: 'first-frame' }]);
+    expect(step(onWebRtc, { type: 'upgraded' })).toBe(onWebRtc);
   });
 });

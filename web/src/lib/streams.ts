@@ -1,4 +1,4 @@
-import type { CreateStreamBody, MediaTokenResponse, StreamDetail } from '@hawker/shared';
+import type { CreateStreamBody, MediaTokenResponse, StreamDetail, StreamSales } from '@hawker/shared';
 import { apiFetch } from './api.js';
 
 // The stream endpoints the studio and the players use, in one place so pages
@@ -22,4 +22,9 @@ export function fetchMediaToken(id: string, signal?: AbortSignal): Promise<Media
 
 export function endStream(id: string): Promise<StreamDetail> {
   return apiFetch<StreamDetail>(`${streamPath(id)}/end`, { method: 'POST' });
+}
+
+/** The creator's live sales figures for one of their streams (403 for anyone else). */
+export function fetchStreamSales(id: string, signal?: AbortSignal): Promise<StreamSales> {
+  return apiFetch<StreamSales>(`${streamPath(id)}/sales`, { signal });
 }

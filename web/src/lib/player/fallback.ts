@@ -33,7 +33,9 @@ export type PlayerEvent =
   | { type: 'retry-due' }
   | { type: 'hls-failed' }
   /** The api says the show is over. */
-  | { type: 'stream-ended' };
+  | { type: 'stream-ended' }
+  /** An HLS viewer's background WebRTC connection was accepted by the SFU and has tracks: switch to it. */
+  | { type: 'upgraded' };
 
 /** Why the player is on HLS. */
 export type FallbackReason = 'forced' | 'unsupported' | 'webrtc_capacity' | 'refused' | 'transport_failed' | 'no_frame' | 'error';
@@ -63,6 +65,11 @@ export interface PlaybackPlan {
 
 /** Frames normally arrive within a second of connecting; this much silence means the path is not working. */
 export const FIRST_FRAME_TIMEOUT_MS = 5_000;
+/**
+ * After the SFU refused an upgrade, HLS viewers wait this long before asking
+ * again: every focus of the chat box must not knock on a full SFU.
+ */
+export const UPGRADE_RETRY_MS = 30_000;
 /** About a minute of reconnecting (1, 2, 4, 8, 10, 10… s) before giving WebRTC up. */
 export const MAX_RECONNECTS = 8;
 
@@ -80,6 +87,16 @@ export function initialPlan(preference: ModePreference, caps: PlayerCapabilities
   if (preference === 'hls') return { ...base, mode: 'hls', reason: 'forced' };
   if (preference === 'webrtc' || caps.webrtc) return { ...base, mode: 'webrtc', reason: null };
   return { ...base, mode: 'hls', reason: 'unsupported' };
+}
+
+/**
+ * Whether an HLS viewer may try moving to WebRTC now (they started chatting or
+ * shopping, where seconds of delay hurt): not when HLS was forced or WebRTC is
+ * missing, and not once the show is over or playback failed.
+ */
+export function canUpgrade(plan: PlaybackPlan): boolean {
+  if (plan.mode !== 'hls' || plan.preference === 'hls' || plan.reason === 'unsupported') return false;
+  return plan.status === 'starting' || plan.status === 'playing';
 }
 
 export function nextPlan(plan: PlaybackPlan, event: PlayerEvent): PlaybackPlan {
@@ -110,6 +127,10 @@ export function nextPlan(plan: PlaybackPlan, event: PlayerEvent): PlaybackPlan {
       if (plan.status === 'playing' && isNetwork(event.code)) return reconnect(plan);
       if (event.code === 'transport_failed') return fallBack(plan, 'transport_failed');
       return fallBack(plan, event.code === 'unsupported' ? 'unsupported' : 'error');
+    case 'upgraded':
+      // A fresh WebRTC attempt with the usual rules: no frame in time, and it falls back to HLS again.
+      if (!canUpgrade(plan)) return plan;
+      return { ...plan, mode: 'webrtc', status: 'starting', reason: null, attempt: plan.attempt + 1, retries: 0, reconnecting: false };
     case 'no-frame':
       if (plan.mode !== 'webrtc' || plan.status !== 'starting') return plan;
       // Forced WebRTC keeps waiting: the point of forcing is to see this path work.

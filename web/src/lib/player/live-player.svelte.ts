@@ -4,6 +4,7 @@ import { MediaError } from '../media/errors.js';
 import type { SignalingOptions } from '../media/signaling.js';
 import type { Viewer } from '../media/viewer.svelte.js';
 import {
+  canUpgrade,
   FIRST_FRAME_TIMEOUT_MS,
   initialPlan,
   nextPlan,
@@ -13,6 +14,7 @@ import {
   type PlaybackMode,
   type PlaybackPlan,
   type PlayerEvent,
+  UPGRADE_RETRY_MS,
 } from './fallback.js';
 import { onFirstFrame } from './first-frame.js';
 import { chooseHlsEngine, HlsPlayback, hlsSupport } from './hls-playback.js';
@@ -57,6 +59,11 @@ export class LivePlayer {
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   #lastSample: WebRtcSample | null = null;
   #closed = false;
+  /** The upgrade in flight, so a second trigger (chat focus, then Buy) joins it. */
+  #upgrade: Promise<boolean> | null = null;
+  /** A background WebRTC connection the SFU accepted, waiting for #apply to take it over from HLS. */
+  #accepted: { viewer: Viewer; stream: MediaStream } | null = null;
+  #upgradeRefusedAt = -Infinity;
 
   constructor(private readonly options: LivePlayerOptions) {}
 
@@ -101,6 +108,24 @@ export class LivePlayer {
     );
   }
 
+  /**
+   * Moves an HLS viewer to WebRTC: they started chatting or shopping, where
+   * seconds of delay cost them. The WebRTC connection is made in the
+   * background while HLS keeps playing, and the video switches only once the
+   * SFU has accepted it and sent tracks. A refusal (a full SFU, any failure)
+   * leaves HLS playing and says nothing; asking again waits UPGRADE_RETRY_MS.
+   * Resolves true when the player switched.
+   */
+  upgradeToWebRtc(): Promise<boolean> {
+    if (this.#upgrade) return this.#upgrade;
+    const plan = this.#plan;
+    if (this.#closed || !this.#video || !plan || !canUpgrade(plan) || !('RTCPeerConnection' in window)) return Promise.resolve(false);
+    if (Date.now() - this.#upgradeRefusedAt < UPGRADE_RETRY_MS) return Promise.resolve(false);
+    const upgrade = this.#tryUpgrade().finally(() => (this.#upgrade = null));
+    this.#upgrade = upgrade;
+    return upgrade;
+  }
+
   /** The api says the show is over. */
   streamEnded(): void {
     this.#dispatch({ type: 'stream-ended' });
@@ -110,6 +135,8 @@ export class LivePlayer {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#accepted?.viewer.close();
+    this.#accepted = null;
     clearInterval(this.#statsTimer);
     this.#stopEngines();
     this.state = 'closed';
@@ -153,8 +180,9 @@ export class LivePlayer {
         if (plan.attempt === this.#startedAttempt) return;
         this.#stopEngines();
         this.#startedAttempt = plan.attempt;
-        if (plan.mode === 'webrtc') void this.#startWebRtc(plan.attempt);
-        else void this.#startHls(plan.attempt);
+        if (plan.mode === 'hls') void this.#startHls(plan.attempt);
+        else if (this.#accepted) this.#adoptViewer(plan.attempt, this.#accepted);
+        else void this.#startWebRtc(plan.attempt);
         return;
       case 'playing':
         return;
@@ -174,12 +202,67 @@ export class LivePlayer {
         video.srcObject = stream;
         this.play();
       });
-      viewer.events.on('failed', (err) => this.#dispatchFor(attempt, { type: 'webrtc-failed', code: err.code }));
-      viewer.events.on('broadcastClosed', (reason) => this.#dispatchFor(attempt, { type: 'broadcast-closed', reason }));
+      this.#followViewer(viewer, attempt);
       await viewer.start(token);
     } catch (err) {
       this.#dispatchFor(attempt, webRtcErrorEvent(err));
     }
+  }
+
+  /** An upgrade's background connection: anything short of an accepted connection with video stays on HLS. */
+  async #tryUpgrade(): Promise<boolean> {
+    let viewer: Viewer | null = null;
+    // Written by the viewer's 'tracks' events while start() runs.
+    const received: { stream: MediaStream | null } = { stream: null };
+    try {
+      const [{ Viewer }, token] = await Promise.all([import('../media/viewer.svelte.js'), this.options.mediaToken()]);
+      if (this.#closed || !this.#plan || !canUpgrade(this.#plan)) return false;
+      viewer = new Viewer(this.options.signaling);
+      viewer.events.on('tracks', (stream) => (received.stream = stream));
+      await viewer.start(token);
+    } catch {
+      viewer?.close();
+      this.#upgradeRefusedAt = Date.now();
+      return false;
+    }
+    const stream = received.stream;
+    const hasVideo = (stream?.getVideoTracks().length ?? 0) > 0;
+    if (!stream || !hasVideo || viewer.state !== 'connected' || this.#closed || !this.#plan || !canUpgrade(this.#plan)) {
+      viewer.close();
+      if (!hasVideo) this.#upgradeRefusedAt = Date.now();
+      return false;
+    }
+    this.#accepted = { viewer, stream };
+    this.#dispatch({ type: 'upgraded' });
+    // #apply has taken the connection over; if the plan did not switch after all, drop it.
+    this.#accepted?.viewer.close();
+    this.#accepted = null;
+    return this.mode === 'webrtc';
+  }
+
+  /** Plays an upgrade's already-connected viewer in place of HLS, as a normal WebRTC attempt from here on. */
+  #adoptViewer(attempt: number, accepted: { viewer: Viewer; stream: MediaStream }): void {
+    const video = this.#video;
+    this.#accepted = null;
+    if (!video) {
+      accepted.viewer.close();
+      return;
+    }
+    const { viewer, stream } = accepted;
+    this.#watchFirstFrame(video, attempt, FIRST_FRAME_TIMEOUT_MS);
+    this.#viewer = viewer;
+    viewer.events.on('tracks', (tracks) => {
+      video.srcObject = tracks;
+      this.play();
+    });
+    this.#followViewer(viewer, attempt);
+    video.srcObject = stream;
+    this.play();
+  }
+
+  #followViewer(viewer: Viewer, attempt: number): void {
+    viewer.events.on('failed', (err) => this.#dispatchFor(attempt, { type: 'webrtc-failed', code: err.code }));
+    viewer.events.on('broadcastClosed', (reason) => this.#dispatchFor(attempt, { type: 'broadcast-closed', reason }));
   }
 
   async #startHls(attempt: number): Promise<void> {
