@@ -35,6 +35,8 @@ const envSchema = z.object({
   SCHEDULER_INTERVAL_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
   LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  // Chat fan-out coalescing window per room; 0 sends one chat:message per message.
+  CHAT_BATCH_MS: z.coerce.number().int().min(0).max(2000).default(100),
 });
 
 export type ApiConfig = {
@@ -54,6 +56,8 @@ export type ApiConfig = {
   loginRateLimit: { limit: number; windowMs: number };
   autoReleaseMs: number;
   schedulerIntervalMs: number;
+  /** Window in which a busy room's chat messages are coalesced into one chat:batch; 0 = off. */
+  chatBatchMs: number;
 };
 
 export class ConfigError extends Error {
@@ -95,5 +99,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     loginRateLimit: { limit: e.LOGIN_RATE_LIMIT, windowMs: e.LOGIN_RATE_WINDOW_SECONDS * 1000 },
     autoReleaseMs: e.AUTO_RELEASE_DAYS * 86_400_000,
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_SECONDS * 1000,
+    chatBatchMs: e.CHAT_BATCH_MS,
   };
 }

@@ -42,7 +42,7 @@ export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
     nodeId: config.nodeId,
     ...(adapterRedis ? { redis: adapterRedis } : {}),
   });
-  forwardRealtimeEvents(services.events, io);
+  const fanout = forwardRealtimeEvents(services.events, io, { chatBatchMs: config.chatBatchMs });
   services.scheduler.start();
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -59,6 +59,8 @@ export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
     services,
     close() {
       closed ??= (async () => {
+        // Chat still waiting in a coalescing window goes out before the sockets close.
+        fanout.close();
         await new Promise<void>((resolve) => {
           void io.close(() => resolve());
         });

@@ -1,21 +1,32 @@
 import type { DomainEvents } from '../services/domain-events.js';
+import { ChatFanout } from './chat-fanout.js';
 import type { HawkerServer } from './io.js';
 import { roomName } from './room.handlers.js';
+
+export type FanoutOptions = {
+  /** Chat coalescing window per room (CHAT_BATCH_MS); 0 = one chat:message per message. */
+  chatBatchMs: number;
+};
+
+/** What shutdown closes: chat still waiting in a window goes out, timers stop. */
+export type RealtimeFanout = { close(): void };
 
 /**
  * The one place that turns domain events into socket events for rooms
  * (`stream.live` → `stream:live`). The Redis adapter carries each emit to the
- * sockets on every api node.
+ * sockets on every api node. Chat is coalesced per room (chat-fanout.ts).
  */
-export function forwardRealtimeEvents(events: DomainEvents, io: HawkerServer): void {
+export function forwardRealtimeEvents(events: DomainEvents, io: HawkerServer, options: FanoutOptions): RealtimeFanout {
+  const chat = new ChatFanout(io, options.chatBatchMs);
   events.on('stream.live', (e) => {
     io.to(roomName(e.streamId)).emit('stream:live', { streamId: e.streamId, startedAt: e.startedAt.toISOString(), hlsUrl: e.hlsUrl });
   });
   events.on('stream.ended', (e) => {
+    chat.flushRoom(e.streamId);
     io.to(roomName(e.streamId)).emit('stream:ended', { streamId: e.streamId, endedAt: e.endedAt.toISOString(), replayUrl: e.replayUrl });
   });
   events.on('chat.message', (m) => {
-    io.to(roomName(m.streamId)).emit('chat:message', m);
+    chat.publish(m);
   });
   events.on('deal.started', (d) => {
     io.to(roomName(d.streamId)).emit('deal:started', d);
@@ -33,9 +44,11 @@ export function forwardRealtimeEvents(events: DomainEvents, io: HawkerServer): v
     io.to(roomName(e.streamId)).emit('pin:changed', e);
   });
   events.on('chat.deleted', (e) => {
+    chat.forget(e.streamId, e.messageId);
     io.to(roomName(e.streamId)).emit('chat:deleted', e);
   });
   events.on('chat.settings', (e) => {
     io.to(roomName(e.streamId)).emit('chat:settings', e);
   });
+  return chat;
 }
