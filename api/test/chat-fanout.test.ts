@@ -1,7 +1,7 @@
 import type { AckResponse, ChatMessageView, ClientToServerEvents, ServerToClientEvents } from '@hawker/shared';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HttpClient, startTestApi } from '../../test/support/api.js';
+import { startTestApi, type HttpClient } from '../../test/support/api.js';
 import { createBuyers } from '../../test/support/fixtures.js';
 import { eventually } from '../../test/support/process.js';
 import { ConfigError, loadApiConfig } from '../src/config.js';
@@ -30,11 +30,16 @@ async function node(env: Record<string, string>): Promise<RunningApi> {
   return api;
 }
 
+/**
+ * A fresh creator (written directly, no login: the login rate limit is shared
+ * through Redis with every other test run) and their stream.
+ */
 async function newStream(api: RunningApi): Promise<{ streamId: string; creator: HttpClient }> {
-  const creator = new HttpClient(api.url);
-  await creator.login('creator@hawker.test');
-  const res = await creator.post('/api/streams', { title: 'Busy chat' });
-  return { streamId: res.body.id as string, creator };
+  const [user] = await createBuyers(api, 1, 'host');
+  await api.services.db.prisma.user.update({ where: { id: user!.id }, data: { roles: ['creator', 'buyer'] } });
+  const res = await user!.client.post('/api/streams', { title: 'Busy chat' });
+  if (res.status !== 201) throw new Error(`stream not created: ${res.status} ${res.text}`);
+  return { streamId: res.body.id as string, creator: user!.client };
 }
 
 /** A joined socket that records every chat frame it receives, in arrival order. */
