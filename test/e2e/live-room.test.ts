@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AckResponse, ClientToServerEvents, DealView, ServerToClientEvents } from '@hawker/shared';
 import type { Browser, Page } from 'playwright-core';
@@ -5,15 +7,21 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadApiConfig } from '../../api/src/config.js';
 import { startApiServer, type RunningApi } from '../../api/src/server.js';
+import { loadMediaConfig } from '../../media-server/src/config.js';
+import { startMediaServer, type MediaServer } from '../../media-server/src/server.js';
 import { launchChromium } from '../../media-server/test/support/chromium.js';
-import { HttpClient } from '../support/api.js';
+import { HttpClient, TEST_MEDIA_SECRET } from '../support/api.js';
 import { createListing } from '../support/fixtures.js';
+import { freePort } from '../support/process.js';
 
 // The live room in a real browser (video is covered by live.test.ts): chat
 // renders hostile text as text, and a viewer buys a flash deal from the live
 // page; the order shows up in their orders with the money held in escrow.
-// Pages open with ?mode=hls: there is no media-server here, and a WebRTC
-// attempt would only leave an unanswered /media upgrade on the api.
+// Those shows are marked live by hand, and pages open them with ?mode=hls:
+// there is no media-server for them, and a WebRTC attempt would only leave an
+// unanswered /media upgrade on the api. Then the creator runs a real show's
+// room from /studio (pins, a flash deal, moderation, sales figures), on a
+// second api node with a media-server behind it.
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const root = path.resolve(import.meta.dirname, '../..');
 let api: RunningApi;
@@ -32,8 +40,8 @@ async function socketFor(client: HttpClient): Promise<ClientSocket> {
   return s;
 }
 
-async function loggedIn(email: string): Promise<Page> {
-  const page = await (await browser.newContext({ baseURL: api.url })).newPage();
+async function loggedIn(email: string, baseURL = api.url): Promise<Page> {
+  const page = await (await browser.newContext({ baseURL })).newPage();
   await page.goto('/login');
   await page.getByTestId('login-email').fill(email);
   await page.getByTestId('login-password').fill('hawker-demo');
@@ -50,6 +58,8 @@ beforeAll(async () => {
       WEB_DIST: path.join(root, 'web/dist'),
       LOG_LEVEL: 'warn',
       SCHEDULER_INTERVAL_SECONDS: '0',
+      // Every test logs people in from the same address.
+      LOGIN_RATE_LIMIT: '1000',
     }),
   );
   browser = await launchChromium();
@@ -82,7 +92,7 @@ describe('live room in Chromium', () => {
     for (const text of payloads) expect((await s.timeout(5000).emitWithAck('chat:send', { streamId, text })).ok).toBe(true);
     await expect
       .poll(() => page.getByTestId('chat-message').allTextContents(), { timeout: 15_000 })
-      .toEqual(expect.arrayContaining(payloads.map((p) => expect.stringContaining(p))));
+      .toEqual(expect.arrayContaining(payloads.map((p): unknown => expect.stringContaining(p))));
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(
       await page
@@ -166,4 +176,107 @@ describe('live room in Chromium', () => {
       expect(new URL(guest.url()).pathname).toBe('/login');
     },
   );
+});
+
+describe('the studio runs the room', () => {
+  const hlsDir = mkdtempSync(path.join(tmpdir(), 'hawker-room-hls-'));
+  let media: MediaServer;
+  let studioApi: RunningApi;
+
+  beforeAll(async () => {
+    const apiPort = await freePort();
+    media = await startMediaServer(
+      loadMediaConfig({
+        MEDIA_PORT: '0',
+        MEDIA_WORKERS: '1',
+        RTC_MIN_PORT: '45400',
+        RTC_MAX_PORT: '45499',
+        LOG_LEVEL: 'warn',
+        MEDIA_TOKEN_SECRET: TEST_MEDIA_SECRET,
+        API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`,
+        HLS_DIR: hlsDir,
+      }),
+    );
+    studioApi = await startApiServer(
+      loadApiConfig({
+        PORT: String(apiPort),
+        DATABASE_URL: inject('databaseUrl'),
+        MEDIA_URL: media.url,
+        MEDIA_TOKEN_SECRET: TEST_MEDIA_SECRET,
+        WEB_DIST: path.join(root, 'web/dist'),
+        LOG_LEVEL: 'warn',
+        SCHEDULER_INTERVAL_SECONDS: '0',
+        LOGIN_RATE_LIMIT: '1000',
+      }),
+    );
+  });
+  afterAll(async () => {
+    await studioApi?.close();
+    await media?.close();
+    rmSync(hlsDir, { recursive: true, force: true });
+  });
+
+  // The viewer watches over WebRTC (?mode=webrtc): the api's media proxy
+  // takes over every WebSocket upgrade, the room's too, once any plain HTTP
+  // request has gone through it (an HLS playlist), so this viewer fetches none.
+  it('the creator pins, launches a flash deal and moderates from the studio; viewers see it and buy', { timeout: 180_000 }, async () => {
+    const listing = await createListing(studioApi, { stock: 6, priceMinor: 4000, owner: 'creator@hawker.test' });
+    const studio = await loggedIn('creator@hawker.test', studioApi.url);
+    await studio.goto('/studio');
+    await studio.getByTestId('stream-title').fill('Studio room show');
+    await expect.poll(() => studio.getByTestId('go-live').isEnabled(), { timeout: 30_000 }).toBe(true);
+    await studio.getByTestId('go-live').click();
+    await studio.getByTestId('watch-link').waitFor({ timeout: 60_000 });
+    const showId = (await studio.getByTestId('studio').getAttribute('data-stream-id')) ?? '';
+    await studio.getByTestId('studio-room').waitFor();
+
+    // Pin the listing from the studio's list of the creator's own listings.
+    const row = studio.locator(`[data-testid="pin-row"][data-listing-id="${listing.id}"]`);
+    await row.getByTestId('pin-toggle').click();
+    await expect.poll(() => row.getByTestId('pin-toggle').getAttribute('aria-pressed')).toBe('true');
+
+    const buyer = await loggedIn('buyer@hawker.test', studioApi.url);
+    await buyer.goto(`/live/${showId}?mode=webrtc`);
+    await buyer.locator(`[data-testid="pinned-product"][data-listing-id="${listing.id}"]`).waitFor({ timeout: 15_000 });
+
+    // Launch a deal: 3 of the 6 units at $25, one per buyer.
+    await studio.getByTestId('deal-listing').selectOption(listing.id);
+    await studio.getByTestId('deal-price').fill('25.00');
+    await studio.getByTestId('deal-quantity').fill('3');
+    await studio.getByTestId('deal-limit').fill('1');
+    await studio.getByTestId('launch-deal').click();
+    await expect.poll(() => studio.getByTestId('studio-deal-remaining').textContent(), { timeout: 10_000 }).toBe('3');
+    const deal = await studioApi.services.db.prisma.flashDeal.findFirstOrThrow({ where: { streamId: showId } });
+    expect(deal).toMatchObject({ listingId: listing.id, dealPriceMinor: 2500, quantity: 3, perBuyerLimit: 1 });
+
+    await buyer.getByTestId('deal-banner').waitFor({ timeout: 15_000 });
+    await expect.poll(() => buyer.getByTestId('deal-countdown').textContent()).toMatch(/^[01]:\d\d$/);
+    await buyer.getByTestId('buy-deal').click();
+    await expect.poll(() => buyer.getByTestId('purchase-result').textContent(), { timeout: 20_000 }).toMatch(/order placed/i);
+    // The creator sees the stock go down and the sale in the figures.
+    await expect.poll(() => studio.getByTestId('studio-deal-remaining').textContent(), { timeout: 10_000 }).toBe('2');
+    await expect.poll(() => studio.getByTestId('sales-orders').textContent(), { timeout: 15_000 }).toBe('1');
+    expect(await studio.getByTestId('sales-gmv').textContent()).toBe('$25.00');
+
+    // Moderation: the creator deletes the buyer's message and turns slow mode on.
+    await buyer.getByTestId('chat-input').fill('is the blue one still there?');
+    await buyer.getByTestId('chat-send').click();
+    const inStudio = studio.getByTestId('chat-message').filter({ hasText: 'is the blue one still there?' });
+    await inStudio.waitFor({ timeout: 10_000 });
+    await inStudio.getByTestId('chat-mod-menu').click();
+    await inStudio.getByTestId('chat-delete').click();
+    await expect
+      .poll(() => buyer.getByTestId('chat-message').filter({ hasText: 'is the blue one still there?' }).count(), { timeout: 10_000 })
+      .toBe(0);
+    await studio.getByTestId('slow-mode-select').selectOption('30');
+    await expect.poll(() => buyer.getByTestId('slow-mode').textContent(), { timeout: 10_000 }).toContain('30 s');
+    // The buyer wrote a moment ago: the next message waits, and the typed text stays.
+    await buyer.getByTestId('chat-input').fill('hello again');
+    await buyer.getByTestId('chat-send').click();
+    await expect.poll(() => buyer.getByTestId('chat-error').textContent(), { timeout: 10_000 }).toMatch(/slow mode/i);
+    expect(await buyer.getByTestId('chat-input').inputValue()).toBe('hello again');
+
+    await studio.getByTestId('end-stream').click();
+    await expect.poll(() => studio.getByTestId('connection-state').textContent(), { timeout: 30_000 }).toBe('closed');
+  });
 });
