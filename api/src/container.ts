@@ -84,9 +84,9 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const imageUrl = (key: string) => `/api/media/images/${encodeURIComponent(key)}`;
   const listingRepo = new ListingRepository(db.prisma);
   const catalog = new CatalogService(listingRepo, new ShopRepository(db.prisma), imageUrl);
-  const ledgerRepo = new LedgerRepository(db.prisma);
+  const ledgerRepo = new LedgerRepository(db.prisma, db.sql);
   const payments = new SandboxPaymentProvider();
-  const orders = new OrderService(new OrderRepository(db.prisma, ledgerRepo), payments, config.autoReleaseMs);
+  const orders = new OrderService(new OrderRepository(db.prisma, ledgerRepo, db.sql), payments, config.autoReleaseMs);
   const idempotency = new IdempotencyService(new IdempotencyRepository(db.prisma));
   const deals = new DealService(
     new DealRepository(db.prisma),

@@ -2,14 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi } from '../../test/support/api.js';
 import { accounts } from '../src/domain/ledger-accounts.js';
-import { InsufficientFundsError, LedgerRepository, UnbalancedTransferError } from '../src/repositories/ledger.repository.js';
+import { checkLedger } from '../src/repositories/ledger-check.repository.js';
+import {
+  DuplicateTransferError,
+  InsufficientFundsError,
+  LedgerRepository,
+  UnbalancedTransferError,
+} from '../src/repositories/ledger.repository.js';
 import type { RunningApi } from '../src/server.js';
 
 let api: RunningApi;
 let ledger: LedgerRepository;
 beforeAll(async () => {
   api = await startTestApi({ env: { SCHEDULER_INTERVAL_SECONDS: '0' } });
-  ledger = new LedgerRepository(api.services.db.prisma);
+  ledger = new LedgerRepository(api.services.db.prisma, api.services.db.sql);
 });
 afterAll(async () => {
   await api.close();
@@ -83,5 +89,103 @@ describe('ledger transfers', () => {
     await ledger.post(prisma, t);
     await expect(ledger.post(prisma, t)).rejects.toThrow();
     expect(await prisma.ledgerTransfer.count({ where: { idempotencyKey: k } })).toBe(1);
+  });
+});
+
+describe('standalone transfers (group-committed)', () => {
+  async function user(tag: string): Promise<string> {
+    const id = randomUUID();
+    await api.services.db.prisma.user.create({ data: { id, email: `${id}@${tag}.test`, passwordHash: 'x', displayName: tag } });
+    return id;
+  }
+
+  it('commits concurrent transfers together; one that breaks a floor fails alone', async () => {
+    const owner = await user('batch');
+    const funding = accounts.brandFunding(owner, 'USD');
+    const wallet = accounts.sellerAvailable(owner, 'USD');
+    const drain = accounts.payoutsClearing('USD');
+    // 40 deposits of 10 and, racing them, 60 withdrawals of 10 from a wallet that starts empty:
+    // every withdrawal either commits against money already there or fails on the floor.
+    const deposits = Array.from({ length: 40 }, () =>
+      ledger.transfer({
+        kind: 'adjustment',
+        entries: [
+          { account: funding, amount: -10n },
+          { account: wallet, amount: 10n },
+        ],
+      }),
+    );
+    const withdrawals = Array.from({ length: 60 }, () =>
+      ledger.transfer({
+        kind: 'payout',
+        entries: [
+          { account: wallet, amount: -10n },
+          { account: drain, amount: 10n },
+        ],
+      }),
+    );
+    const results = await Promise.allSettled([...deposits, ...withdrawals]);
+    expect(results.slice(0, 40).every((r) => r.status === 'fulfilled')).toBe(true);
+    const failed = results.slice(40).filter((r) => r.status === 'rejected');
+    for (const f of failed) expect(f.reason).toBeInstanceOf(InsufficientFundsError);
+    const paidOut = 60 - failed.length;
+    expect(await ledger.balance(api.services.db.prisma, wallet.code)).toBe(BigInt(400 - paidOut * 10));
+    // Entries share their transaction's timestamp: fewer distinct stamps than transfers means they were committed in batches.
+    const [stamps] = await api.services.db.prisma.$queryRawUnsafe<{ transfers: bigint; commits: bigint }[]>(
+      `SELECT count(*) AS transfers, count(DISTINCT e."createdAt") AS commits
+         FROM ledger_entries e JOIN ledger_accounts a ON a.id = e."accountId" WHERE a.code = $1`,
+      wallet.code,
+    );
+    expect(stamps!.transfers).toBe(BigInt(40 + paidOut));
+    expect(stamps!.commits).toBeLessThan(stamps!.transfers);
+    expect(await checkLedger(api.services.db.prisma)).toEqual([]);
+  });
+
+  it('rejects a second booking of the same business key, in the same batch or later', async () => {
+    const owner = await user('dup');
+    const key = `dup-${randomUUID()}`;
+    const t = {
+      kind: 'adjustment' as const,
+      idempotencyKey: key,
+      entries: [
+        { account: accounts.brandFunding(owner, 'USD'), amount: -5n },
+        { account: accounts.payoutsClearing('USD'), amount: 5n },
+      ],
+    };
+    const [a, b] = await Promise.allSettled([ledger.transfer(t), ledger.transfer(t)]);
+    expect([a.status, b.status].sort()).toEqual(['fulfilled', 'rejected']);
+    expect(((a.status === 'rejected' ? a : b) as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateTransferError);
+    await expect(ledger.transfer(t)).rejects.toBeInstanceOf(DuplicateTransferError);
+    expect(await api.services.db.prisma.ledgerTransfer.count({ where: { idempotencyKey: key } })).toBe(1);
+  });
+
+  it('a transfer on the lean SQL path inside a transaction rolls back with it', async () => {
+    const owner = await user('leantx');
+    const funding = accounts.brandFunding(owner, 'USD');
+    const wallet = accounts.sellerAvailable(owner, 'USD');
+    const sql = api.services.db.sql;
+    await expect(
+      sql.transaction(async (tx) => {
+        await ledger.post(tx, {
+          kind: 'adjustment',
+          entries: [
+            { account: funding, amount: -7n },
+            { account: wallet, amount: 7n },
+          ],
+        });
+        throw new Error('the state change failed');
+      }),
+    ).rejects.toThrow('the state change failed');
+    expect(await ledger.balance(api.services.db.prisma, wallet.code)).toBe(0n);
+    await sql.transaction((tx) =>
+      ledger.post(tx, {
+        kind: 'adjustment',
+        entries: [
+          { account: funding, amount: -7n },
+          { account: wallet, amount: 7n },
+        ],
+      }),
+    );
+    expect(await ledger.balance(api.services.db.prisma, wallet.code)).toBe(7n);
   });
 });

@@ -1,8 +1,30 @@
 import type { AccountRef } from '../domain/ledger-accounts.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { TransactionClient } from '../generated/prisma/internal/prismaNamespace.js';
+import type { SqlDatabase, SqlExecutor, SqlStatement } from './db/sql.js';
+import { BatchedTransferError, TransferBatcher } from './ledger-batcher.js';
 
 export type Db = PrismaClient | TransactionClient;
+/** Prisma (inside a Prisma transaction) or the lean SQL path (db/sql.ts) for hot paths. */
+export type LedgerDb = Db | SqlExecutor;
+
+const POST_TRANSFER: SqlStatement = {
+  name: 'ledger_post_v1',
+  text: 'SELECT ledger_post($1::"LedgerTransferKind", $2::uuid, $3::uuid, $4, $5, $6::uuid[], $7::bigint[])::text AS transfer_id',
+};
+const INSERT_ACCOUNTS_SQL = `INSERT INTO ledger_accounts (id, code, kind, currency, "ownerId", "orderId", floor)
+  SELECT gen_random_uuid(), v.code, v.kind::"LedgerAccountKind", v.currency, v.owner, v.ord, v.floor
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::bigint[]) AS v(code, kind, currency, owner, ord, floor)
+  ON CONFLICT (code) DO NOTHING`;
+const INSERT_ACCOUNTS: SqlStatement = { name: 'ledger_accounts_insert_v1', text: INSERT_ACCOUNTS_SQL };
+const SELECT_ACCOUNTS: SqlStatement = {
+  name: 'ledger_accounts_select_v1',
+  text: 'SELECT id::text, code FROM ledger_accounts WHERE code = ANY($1::text[])',
+};
+
+function run<T>(db: LedgerDb, statement: SqlStatement, values: unknown[]): Promise<T[]> {
+  return '$queryRawUnsafe' in db ? db.$queryRawUnsafe<T[]>(statement.text, ...values) : db.query<T>(statement, values);
+}
 
 const INSUFFICIENT = 'ledger_insufficient_funds:';
 
@@ -26,6 +48,14 @@ export class UnbalancedTransferError extends Error {
   }
 }
 
+/** The transfer's business key (idempotencyKey) was booked before. */
+export class DuplicateTransferError extends Error {
+  constructor(readonly idempotencyKey: string | null) {
+    super(`transfer ${idempotencyKey ?? ''} was already booked`);
+    this.name = 'DuplicateTransferError';
+  }
+}
+
 export class InsufficientFundsError extends Error {
   constructor(readonly codes: string[]) {
     super(`account below its floor: ${codes.join(', ')}`);
@@ -35,24 +65,66 @@ export class InsufficientFundsError extends Error {
 
 /**
  * Double-entry bookkeeping in PostgreSQL. A transfer is written in one SQL
- * statement (a data-modifying CTE): the balance updates, guarded by each
- * account's floor, the transfer row and its entries. The caller runs it inside
- * the database transaction of the state change it belongs to.
+ * statement (the `ledger_post` function): the balance updates, guarded by
+ * each account's floor and taken in account-id order, the transfer row and its
+ * entries. The caller runs it inside the database transaction of the state
+ * change it belongs to.
  */
 export class LedgerRepository {
   // Account codes are immutable, so ids of committed accounts can be cached for
   // the process lifetime. Ids seen inside a transaction are not cached: the
   // transaction may roll back and take a freshly created account with it.
   readonly #ids = new Map<string, string>();
+  readonly #batcher: TransferBatcher;
 
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sql: SqlDatabase,
+  ) {
+    this.#batcher = new TransferBatcher(sql);
+  }
+
+  /**
+   * A standalone transfer (not part of a larger state change), committed on
+   * its own and group-committed with concurrent ones (ledger-batcher.ts).
+   * Resolves once it is durable; atomic per transfer, like post().
+   */
+  async transfer(t: TransferInput): Promise<string> {
+    const sum = t.entries.reduce((s, e) => s + e.amount, 0n);
+    if (sum !== 0n || t.entries.length < 2) throw new UnbalancedTransferError(sum);
+    // Outside any transaction the accounts commit at once, so their ids may be cached.
+    const ids = await this.ensureAccounts(
+      this.sql,
+      t.entries.map((e) => e.account),
+      true,
+    );
+    try {
+      return await this.#batcher.submit({
+        kind: t.kind,
+        orderId: t.orderId ?? null,
+        paymentId: t.paymentId ?? null,
+        idempotencyKey: t.idempotencyKey ?? null,
+        memo: t.memo ?? '',
+        accountIds: t.entries.map((e) => ids.get(e.account.code)!),
+        amounts: t.entries.map((e) => e.amount),
+      });
+    } catch (err) {
+      if (err instanceof BatchedTransferError && err.reason.startsWith(INSUFFICIENT)) {
+        throw new InsufficientFundsError(t.entries.filter((e) => e.amount < 0n).map((e) => e.account.code));
+      }
+      if (err instanceof BatchedTransferError && err.reason === 'ledger_duplicate_transfer') {
+        throw new DuplicateTransferError(t.idempotencyKey ?? null);
+      }
+      throw err;
+    }
+  }
 
   /** Creates (outside any transaction) and caches accounts that transfers will use. */
   async prepare(refs: AccountRef[]): Promise<void> {
     await this.ensureAccounts(this.prisma, refs, true);
   }
 
-  async ensureAccounts(db: Db, refs: AccountRef[], cache = false): Promise<Map<string, string>> {
+  async ensureAccounts(db: LedgerDb, refs: AccountRef[], cache = false): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     for (const r of refs) {
       const id = this.#ids.get(r.code);
@@ -60,21 +132,15 @@ export class LedgerRepository {
     }
     const missing = [...new Map(refs.filter((r) => !found.has(r.code)).map((r) => [r.code, r])).values()];
     if (missing.length > 0) {
-      const values = missing.map(
-        (_, i) =>
-          `($${i * 6 + 1}, $${i * 6 + 2}::"LedgerAccountKind", $${i * 6 + 3}, $${i * 6 + 4}::uuid, $${i * 6 + 5}::uuid, $${i * 6 + 6}::bigint)`,
-      );
-      const params = missing.flatMap((r) => [r.code, r.kind, r.currency, r.ownerId, r.orderId, r.floor]);
-      await db.$executeRawUnsafe(
-        `INSERT INTO ledger_accounts (id, code, kind, currency, "ownerId", "orderId", floor)
-         SELECT gen_random_uuid(), v.* FROM (VALUES ${values.join(', ')}) AS v(code, kind, currency, owner, ord, floor)
-         ON CONFLICT (code) DO NOTHING`,
-        ...params,
-      );
-      const rows = await db.$queryRawUnsafe<{ id: string; code: string }[]>(
-        'SELECT id::text, code FROM ledger_accounts WHERE code = ANY($1::text[])',
+      await run(db, INSERT_ACCOUNTS, [
         missing.map((r) => r.code),
-      );
+        missing.map((r) => r.kind),
+        missing.map((r) => r.currency),
+        missing.map((r) => r.ownerId),
+        missing.map((r) => r.orderId),
+        missing.map((r) => (r.floor === null ? null : r.floor.toString())),
+      ]);
+      const rows = await run<{ id: string; code: string }>(db, SELECT_ACCOUNTS, [missing.map((r) => r.code)]);
       for (const row of rows) {
         found.set(row.code, row.id);
         if (cache) this.#ids.set(row.code, row.id);
@@ -84,57 +150,27 @@ export class LedgerRepository {
   }
 
   /**
-   * Books a balanced transfer in one atomic statement; throws InsufficientFundsError
-   * (rolling back the caller's transaction, if any) when a floor would break.
+   * Books a balanced transfer in one atomic statement (the `ledger_post`
+   * function, see its migration); throws InsufficientFundsError (rolling back
+   * the caller's transaction, if any) when a floor would break.
    */
-  async post(db: Db, t: TransferInput): Promise<string> {
+  async post(db: LedgerDb, t: TransferInput, known?: Map<string, string>): Promise<string> {
     const sum = t.entries.reduce((s, e) => s + e.amount, 0n);
     if (sum !== 0n || t.entries.length < 2) throw new UnbalancedTransferError(sum);
-    const ids = await this.ensureAccounts(
-      db,
-      t.entries.map((e) => e.account),
-    );
-    // Net per account, in id order, so concurrent transfers lock rows in the same order.
-    const net = new Map<string, bigint>();
-    for (const e of t.entries) net.set(ids.get(e.account.code)!, (net.get(ids.get(e.account.code)!) ?? 0n) + e.amount);
-    const moves = [...net.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-    const params: unknown[] = [t.kind, t.orderId ?? null, t.paymentId ?? null, t.idempotencyKey ?? null, t.memo ?? ''];
-    const moveValues = moves.map(([id, amount]) => {
-      params.push(id, amount);
-      return `($${params.length - 1}::uuid, $${params.length}::bigint)`;
-    });
-    const entryValues = t.entries.map((e) => {
-      params.push(ids.get(e.account.code)!, e.amount);
-      return `($${params.length - 1}::uuid, $${params.length}::bigint)`;
-    });
-    params.push(moves.length);
-    const expected = `$${params.length}::int`;
+    const refs = t.entries.map((e) => e.account);
+    // `known`: ids the caller already resolved in this transaction (saves a round trip).
+    const ids = known && refs.every((r) => known.has(r.code)) ? known : await this.ensureAccounts(db, refs);
     try {
-      const [result] = await db.$queryRawUnsafe<{ transfer_id: string }[]>(
-        `WITH moves(id, amount) AS (VALUES ${moveValues.join(', ')}),
-         updated AS (
-           UPDATE ledger_accounts a SET balance = a.balance + m.amount
-           FROM moves m
-           WHERE a.id = m.id AND (a.floor IS NULL OR a.balance + m.amount >= a.floor)
-           RETURNING a.id
-         ),
-         transfer AS (
-           INSERT INTO ledger_transfers (id, kind, "orderId", "paymentId", "idempotencyKey", memo)
-           VALUES (gen_random_uuid(), $1::"LedgerTransferKind", $2::uuid, $3::uuid, $4, $5)
-           RETURNING id
-         ),
-         entries AS (
-           INSERT INTO ledger_entries ("transferId", "accountId", amount)
-           SELECT transfer.id, e.account_id, e.amount FROM transfer, (VALUES ${entryValues.join(', ')}) AS e(account_id, amount)
-         )
-         -- If a floor stopped any balance update, fail the whole statement, so it
-         -- is atomic even outside an explicit transaction. (The cast depends on
-         -- the row count, so the planner cannot fold it into an error early.)
-         SELECT (SELECT id::text FROM transfer) AS transfer_id,
-                CASE WHEN (SELECT count(*) FROM updated) = ${expected} THEN 1
-                     ELSE CAST('${INSUFFICIENT}' || (SELECT count(*) FROM updated)::text AS int) END AS ok`,
-        ...params,
-      );
+      // Amounts travel as text: bigint arrays are not portable across the drivers.
+      const [result] = await run<{ transfer_id: string }>(db, POST_TRANSFER, [
+        t.kind,
+        t.orderId ?? null,
+        t.paymentId ?? null,
+        t.idempotencyKey ?? null,
+        t.memo ?? '',
+        t.entries.map((e) => ids.get(e.account.code)!),
+        t.entries.map((e) => e.amount.toString()),
+      ]);
       return result!.transfer_id;
     } catch (err) {
       if (String((err as Error).message).includes(INSUFFICIENT) || JSON.stringify(err).includes(INSUFFICIENT)) {

@@ -2,6 +2,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { TransactionClient } from '../generated/prisma/internal/prismaNamespace.js';
 import { accounts } from '../domain/ledger-accounts.js';
 import type { LedgerRepository } from './ledger.repository.js';
+import type { SqlDatabase, SqlStatement } from './db/sql.js';
 
 export type ReserveItem = { listingId: string; quantity: number; dealId?: string | undefined };
 export type ReserveResult =
@@ -13,6 +14,25 @@ export type ReserveResult =
     };
 
 type TakenLine = { shopId: string; ownerId: string; priceMinor: number; currency: string; title: string };
+
+// Prisma writes timestamps as UTC into `timestamp(3)` columns and sets @updatedAt itself; raw SQL must do both.
+const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
+const CAPTURE_PAYMENT: SqlStatement = {
+  name: 'capture_payment_v1',
+  text: `UPDATE payments SET status = 'succeeded', "providerRef" = $2, "updatedAt" = ${UTC_NOW}
+          WHERE id = $1::uuid RETURNING "payerId"::text AS "payerId", "checkoutId"::text AS "checkoutId"`,
+};
+const MARK_ORDERS_PAID: SqlStatement = {
+  name: 'capture_orders_paid_v1',
+  text: `UPDATE orders SET status = 'paid', "paidAt" = ${UTC_NOW}, "updatedAt" = ${UTC_NOW}
+          WHERE "checkoutId" = $1::uuid AND status = 'pending_payment'
+      RETURNING id::text AS id, "totalMinor", currency`,
+};
+const INSERT_ESCROW_HOLD: SqlStatement = {
+  name: 'capture_escrow_hold_v1',
+  text: `INSERT INTO escrow_holds (id, "orderId", "accountId", "amountMinor", currency)
+         VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3, $4)`,
+};
 
 class Rollback extends Error {
   constructor(readonly result: ReserveResult & { ok: false }) {
@@ -45,6 +65,7 @@ export class OrderRepository {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly ledger: LedgerRepository,
+    private readonly sql: SqlDatabase,
   ) {}
 
   /**
@@ -187,36 +208,35 @@ export class OrderRepository {
     return { ok: false, reason: 'out_of_stock', listingId };
   }
 
-  /** Payment captured: orders paid, and each order's total moves from the buyer's card into its own escrow account. */
+  /**
+   * Payment captured: orders paid, and each order's total moves from the
+   * buyer's card into its own escrow account. Every purchase passes here, so it
+   * runs on the lean SQL path (prepared statements, no Prisma round trips).
+   */
   async capture(paymentId: string, providerRef: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      const payment = await tx.payment.update({
-        where: { id: paymentId },
-        data: { status: 'succeeded', providerRef },
-        select: { payerId: true, checkoutId: true },
-      });
-      const orders = await tx.order.findMany({
-        where: { checkoutId: payment.checkoutId!, status: 'pending_payment' },
-        select: { id: true, totalMinor: true, currency: true },
-      });
-      const paidAt = new Date();
+    await this.sql.transaction(async (tx) => {
+      const [payment] = await tx.query<{ payerId: string; checkoutId: string }>(CAPTURE_PAYMENT, [paymentId, providerRef]);
+      if (!payment) throw new Error(`payment ${paymentId} not found`);
+      const orders = await tx.query<{ id: string; totalMinor: number; currency: string }>(MARK_ORDERS_PAID, [payment.checkoutId]);
       for (const o of orders) {
-        await tx.order.update({ where: { id: o.id }, data: { status: 'paid', paidAt } });
+        const funding = accounts.buyerFunding(payment.payerId, o.currency);
         const escrow = accounts.escrow(o.id, o.currency);
-        await this.ledger.post(tx, {
-          kind: 'payment_capture',
-          orderId: o.id,
-          paymentId,
-          idempotencyKey: `capture:${o.id}`,
-          entries: [
-            { account: accounts.buyerFunding(payment.payerId, o.currency), amount: -BigInt(o.totalMinor) },
-            { account: escrow, amount: BigInt(o.totalMinor) },
-          ],
-        });
-        const ids = await this.ledger.ensureAccounts(tx, [escrow]);
-        await tx.escrowHold.create({
-          data: { orderId: o.id, accountId: ids.get(escrow.code)!, amountMinor: o.totalMinor, currency: o.currency },
-        });
+        const ids = await this.ledger.ensureAccounts(tx, [funding, escrow]);
+        await this.ledger.post(
+          tx,
+          {
+            kind: 'payment_capture',
+            orderId: o.id,
+            paymentId,
+            idempotencyKey: `capture:${o.id}`,
+            entries: [
+              { account: funding, amount: -BigInt(o.totalMinor) },
+              { account: escrow, amount: BigInt(o.totalMinor) },
+            ],
+          },
+          ids,
+        );
+        await tx.query(INSERT_ESCROW_HOLD, [o.id, ids.get(escrow.code)!, o.totalMinor, o.currency]);
       }
     });
   }

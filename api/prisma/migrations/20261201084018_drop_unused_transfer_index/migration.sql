@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "ledger_transfers_kind_createdAt_idx";
