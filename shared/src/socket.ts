@@ -57,6 +57,13 @@ export interface ServerToClientEvents {
   'stream:live': (payload: { streamId: string; startedAt: string; hlsUrl: string }) => void;
   'stream:ended': (payload: { streamId: string; endedAt: string; replayUrl: string | null }) => void;
   'chat:message': (payload: ChatMessageView) => void;
+  /**
+   * Several messages at once: under a busy room each node coalesces the
+   * messages it accepted in a short window (~100 ms) into one frame per viewer
+   * instead of one frame per message. In order, oldest first. A quiet room's
+   * first message still goes out at once as `chat:message`.
+   */
+  'chat:batch': (payload: { streamId: string; messages: ChatMessageView[] }) => void;
   'chat:deleted': (payload: { streamId: string; messageId: string }) => void;
   'pin:changed': (payload: { streamId: string; pins: PinnedProduct[] }) => void;
   'deal:started': (payload: DealView) => void;
