@@ -253,7 +253,9 @@ describe('the studio runs the room', () => {
     await expect.poll(() => buyer.getByTestId('deal-countdown').textContent()).toMatch(/^[01]:\d\d$/);
     await buyer.getByTestId('buy-deal').click();
     await expect.poll(() => buyer.getByTestId('purchase-result').textContent(), { timeout: 20_000 }).toMatch(/order placed/i);
-    // The creator sees the stock go down and the sale in the figures.
+    // Everyone in the room sees the "just bought" ticker; the creator sees the stock go down and the sale in the figures.
+    const { title } = await studioApi.services.db.prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
+    await expect.poll(() => buyer.getByTestId('ticker-entry').first().textContent()).toContain(`just bought ${title}`);
     await expect.poll(() => studio.getByTestId('studio-deal-remaining').textContent(), { timeout: 10_000 }).toBe('2');
     await expect.poll(() => studio.getByTestId('sales-orders').textContent(), { timeout: 15_000 }).toBe('1');
     expect(await studio.getByTestId('sales-gmv').textContent()).toBe('$25.00');
