@@ -56,6 +56,25 @@ describe('npm start (embedded defaults)', () => {
     const listings = await client.get('/api/listings?limit=100');
     expect(listings.body.data).toHaveLength(50);
 
+    // Buying on the embedded database: checkout, the lean-SQL payment capture and escrow on PGlite.
+    const buyer = new HttpClient(base);
+    await buyer.login('buyer@hawker.test');
+    const listing = (listings.body.data as { id: string; priceMinor: number; stock: number }[]).find((l) => l.stock > 0)!;
+    const bought = await buyer.post(
+      '/api/orders',
+      { items: [{ listingId: listing.id, quantity: 1 }] },
+      { 'idempotency-key': 'start-test-buy-1' },
+    );
+    expect(bought.status).toBe(201);
+    expect(bought.body.orders[0]).toMatchObject({
+      status: 'paid',
+      totalMinor: listing.priceMinor,
+      escrow: { status: 'held', heldMinor: listing.priceMinor },
+    });
+    const admin = new HttpClient(base);
+    await admin.login('admin@hawker.test');
+    expect((await admin.get('/api/admin/ledger/check')).body).toEqual({ ok: true, problems: [] });
+
     const page = await fetch(`${base}/live/some-stream`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="app"');
