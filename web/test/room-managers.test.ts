@@ -251,7 +251,8 @@ describe('PurchaseTicker', () => {
     expect(ticker.entries.map((e) => e.buyer)).toEqual(['D***', 'C***', 'B***']);
     vi.advanceTimersByTime(TICKER_TTL_MS);
     expect(ticker.entries).toEqual([]);
-    ticker.push({ buyer: 'E***', title: 'Tea bowl', quantity: 2 });
+    ticker.push({ buyer: 'E***', title: 'Tea bowl', quantity: 2, alsoBought: 12 });
+    expect(ticker.entries[0]).toMatchObject({ buyer: 'E***', alsoBought: 12 });
     ticker.close();
     expect(ticker.entries).toEqual([]);
   });

@@ -4,6 +4,8 @@ export interface TickerEntry {
   buyer: string;
   title: string;
   quantity: number;
+  /** Other purchases this line stands for: in a rush the server sends about one event a second. */
+  alsoBought: number;
 }
 
 /** How many lines show at once, and for how long each stays. */
@@ -21,8 +23,14 @@ export class PurchaseTicker {
   #next = 1;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
 
-  push(purchase: { buyer: string; title: string; quantity: number }): void {
-    const entry: TickerEntry = { id: this.#next++, buyer: purchase.buyer, title: purchase.title, quantity: purchase.quantity };
+  push(purchase: { buyer: string; title: string; quantity: number; alsoBought?: number }): void {
+    const entry: TickerEntry = {
+      id: this.#next++,
+      buyer: purchase.buyer,
+      title: purchase.title,
+      quantity: purchase.quantity,
+      alsoBought: Math.max(0, purchase.alsoBought ?? 0),
+    };
     this.entries = [entry, ...this.entries].slice(0, TICKER_SIZE);
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
