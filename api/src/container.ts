@@ -1,5 +1,6 @@
 import type { ApiConfig } from './config.js';
 import { openDatabase, type Database } from './repositories/db/client.js';
+import { createDealGate } from './repositories/deal-gate.repository.js';
 import { ListingRepository } from './repositories/listing.repository.js';
 import { MediaServerClient } from './repositories/media.client.js';
 import { createPresenceRepository, type PresenceRepository } from './repositories/presence.repository.js';
@@ -95,12 +96,14 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     idempotency,
     events,
     async (id) => (await users.findById(id))?.displayName ?? 'Someone',
+    createDealGate(redis),
   );
   const scheduler = new Scheduler(
     config.schedulerIntervalMs,
     [
       { name: 'escrow.autoRelease', run: () => orders.releaseDue() },
       { name: 'deals.endExpired', run: () => deals.endExpired() },
+      { name: 'deals.reconcileGates', run: () => deals.reconcileGates() },
     ],
     logger.child({ component: 'scheduler' }),
   );

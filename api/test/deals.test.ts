@@ -179,4 +179,22 @@ describe('stream sales and the replay timeline', () => {
     const timeline = await stranger.get(`/api/streams/${streamId}/timeline`);
     expect(timeline.body.data).toContainEqual(expect.objectContaining({ listingId: listing.id, sold: 3, shownAtMs: expect.any(Number) }));
   });
+
+  it('a reserved unit whose card is declined goes back to the deal for the next buyer', async () => {
+    const listing = await createListing(api, { stock: 1, owner: 'creator@hawker.test' });
+    const launched = await launch(listing.id, 1);
+    if (!launched.ok) throw new Error(launched.error.message);
+    const [declined, next] = await buyers(2);
+    const refused = await declined!.socket.timeout(20_000).emitWithAck('purchase:create', {
+      streamId,
+      dealId: launched.data.id,
+      quantity: 1,
+      idempotencyKey: key(),
+      paymentMethod: 'pm_card_chargeDeclined',
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'card_declined' } });
+    expect(await purchase(next!.socket, launched.data.id)).toMatchObject({ ok: true });
+    expect(await purchase(declined!.socket, launched.data.id)).toMatchObject({ ok: false, error: { code: 'deal_sold_out' } });
+    await endDeals();
+  });
 });

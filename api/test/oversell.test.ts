@@ -101,4 +101,51 @@ describe('flash-deal rush', () => {
       expect(await checkLedger(prisma)).toEqual([]);
     },
   );
+
+  it('a gate that lost its deal (Redis flushed) is rebuilt from PostgreSQL: limits and stock still hold', { timeout: 60_000 }, async () => {
+    const [a, b] = nodes as [RunningApi, RunningApi];
+    const creator = new HttpClient(a.url);
+    await creator.login('creator@hawker.test');
+    const streamId = (await creator.post('/api/streams', { title: 'Gate lost' })).body.id as string;
+    const listing = await createListing(a, { stock: 3, owner: 'creator@hawker.test' });
+    const host: ClientSocket = connect(a.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      extraHeaders: { cookie: creator.cookieHeader },
+    });
+    sockets.push(host);
+    const launched = await host.timeout(10_000).emitWithAck('deal:launch', {
+      streamId,
+      listingId: listing.id,
+      dealPriceMinor: 700,
+      quantity: 3,
+      perBuyerLimit: 1,
+      durationSeconds: 60,
+    });
+    if (!launched.ok) throw new Error(launched.error.message);
+    const buyers = await createBuyers(a, 4, 'lost');
+    const socketOn = async (node: RunningApi, cookie: string) => {
+      const s: ClientSocket = connect(node.url, { transports: ['websocket'], forceNew: true, extraHeaders: { cookie } });
+      sockets.push(s);
+      await new Promise((resolve) => s.once('connect', () => resolve(undefined)));
+      return s;
+    };
+    const buy = (s: ClientSocket, idempotencyKey: string): Promise<AckResponse<PurchaseResult>> =>
+      s.timeout(20_000).emitWithAck('purchase:create', { streamId, dealId: launched.data.id, quantity: 1, idempotencyKey });
+    const first = await socketOn(a, buyers[0]!.client.cookieHeader);
+    const bought = await buy(first, 'lost-key-1');
+    expect(bought, JSON.stringify(bought)).toMatchObject({ ok: true });
+    await a.services.redis!.del(await a.services.redis!.keys(`hawker:deal:{${launched.data.id}}*`));
+    // Node b meets an unknown deal, rebuilds the gate from the orders: the first buyer is at their limit.
+    expect(await buy(await socketOn(b, buyers[0]!.client.cookieHeader), 'lost-key-2')).toMatchObject({
+      ok: false,
+      error: { code: 'deal_limit_reached' },
+    });
+    const rest = await Promise.all(
+      buyers.slice(1).map(async (u, i) => buy(await socketOn(i % 2 ? a : b, u.client.cookieHeader), `lost-${u.id}`)),
+    );
+    expect(rest.filter((r) => r.ok)).toHaveLength(2);
+    expect((await a.services.db.prisma.flashDeal.findUniqueOrThrow({ where: { id: launched.data.id } })).soldCount).toBe(3);
+    await a.services.deals.endExpired(new Date(Date.now() + 3_600_000));
+  });
 });

@@ -69,8 +69,11 @@ export interface ServerToClientEvents {
   'deal:started': (payload: DealView) => void;
   'deal:stock': (payload: { streamId: string; dealId: string; remaining: number }) => void;
   'deal:ended': (payload: { streamId: string; dealId: string; sold: number }) => void;
-  /** The "someone just bought" ticker. */
-  'purchase:made': (payload: { streamId: string; buyer: string; title: string; quantity: number }) => void;
+  /**
+   * The "someone just bought" ticker, coalesced per stream (about one a second
+   * in a rush): the latest buyer, and how many other purchases this event stands for.
+   */
+  'purchase:made': (payload: { streamId: string; buyer: string; title: string; quantity: number; alsoBought: number }) => void;
   'chat:settings': (payload: { streamId: string } & ChatSettings) => void;
 }
 

@@ -12,6 +12,7 @@ const dealView = {
   startsAt: true,
   endsAt: true,
   graceMs: true,
+  status: true,
   listing: { select: { title: true, priceMinor: true } },
 } as const;
 
@@ -73,6 +74,20 @@ export class DealRepository {
 
   remaining(id: string) {
     return this.prisma.flashDeal.findUnique({ where: { id }, select: { streamId: true, quantity: true, soldCount: true } });
+  }
+
+  activeRemaining() {
+    return this.prisma.flashDeal.findMany({ where: { status: 'active' }, select: { id: true, quantity: true, soldCount: true } });
+  }
+
+  /** Units each buyer holds in the deal's live orders (what the per-buyer limit counts). */
+  async boughtByBuyer(dealId: string): Promise<Map<string, number>> {
+    const rows = await this.prisma.$queryRaw<{ buyerId: string; units: bigint }[]>`
+      SELECT o."buyerId"::text AS "buyerId", sum(i.quantity)::bigint AS units
+        FROM order_items i JOIN orders o ON o.id = i."orderId"
+       WHERE i."flashDealId" = ${dealId}::uuid AND o.status <> 'cancelled'
+       GROUP BY o."buyerId"`;
+    return new Map(rows.map((r) => [r.buyerId, Number(r.units)]));
   }
 
   /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
 
 function newClient(url: string) {
@@ -27,4 +28,23 @@ export class RedisHealth {
       return 'down';
     }
   }
+}
+
+type ScriptOptions = { keys: string[]; arguments: string[] };
+
+/**
+ * A Lua script called by its SHA1 (EVALSHA: the body is not resent on every
+ * call — it matters when a flash deal sends thousands a second), loaded on the
+ * first NOSCRIPT (a fresh or restarted Redis).
+ */
+export function luaScript(source: string): (redis: RedisClient, options: ScriptOptions) => Promise<unknown> {
+  const sha = createHash('sha1').update(source).digest('hex');
+  return async (redis, options) => {
+    try {
+      return await redis.evalSha(sha, options);
+    } catch (err) {
+      if (!String((err as Error).message).startsWith('NOSCRIPT')) throw err;
+      return redis.eval(source, options);
+    }
+  };
 }

@@ -7,22 +7,37 @@ import type { DomainEvents } from './domain-events.js';
 import type { IdempotencyService } from './idempotency.service.js';
 import type { OrderService } from './order.service.js';
 import { Limiter } from './limiter.js';
+import type { DealGate, GateVerdict } from '../repositories/deal-gate.repository.js';
+import { PurchaseTicker } from './purchase-ticker.js';
 
 const GRACE_MS = 5000;
 const STOCK_COALESCE_MS = 250;
+
+type PurchaseInput = {
+  streamId: string;
+  dealId?: string | undefined;
+  listingId?: string | undefined;
+  quantity: number;
+  idempotencyKey: string;
+  paymentMethod: string;
+};
 
 /**
  * Flash deals and buying inside a stream. A purchase goes through the
  * marketplace checkout (OrderService.buyNow: reserve, charge, escrow) with the
  * deal as the source of units; the server owns the clock and accepts
  * purchases until endsAt + grace, so HLS viewers who see the countdown late do
- * not lose the deal. Stock updates to viewers are coalesced per deal.
+ * not lose the deal. A deal purchase first passes the gate (one Redis script:
+ * reserve a unit or say why not), so a rush of thousands costs PostgreSQL only
+ * the few hundred checkouts that can succeed. Stock updates and the ticker are
+ * coalesced per deal and stream.
  */
 export class DealService {
   readonly #stockTimers = new Map<string, NodeJS.Timeout>();
   readonly #endTimers = new Set<NodeJS.Timeout>();
   // Below the database pool size, so purchases queue here rather than time out waiting for a connection.
   readonly #purchases = new Limiter(6);
+  readonly #ticker: PurchaseTicker;
 
   constructor(
     private readonly deals: DealRepository,
@@ -31,7 +46,10 @@ export class DealService {
     private readonly idempotency: IdempotencyService,
     private readonly events: DomainEvents,
     private readonly nameOf: (userId: string) => Promise<string>,
-  ) {}
+    private readonly gate: DealGate,
+  ) {
+    this.#ticker = new PurchaseTicker((e) => this.events.emit('purchase.made', e));
+  }
 
   async launch(
     principal: Principal | null,
@@ -60,6 +78,7 @@ export class DealService {
         ? AppError.conflict('deal_running', 'A deal is already running on this stream.')
         : AppError.conflict('out_of_stock', 'The listing is not yours or lacks the stock for this deal.', 'quantity');
     }
+    await this.openGate(result.deal);
     const view = toView(result.deal);
     this.events.emit('deal.started', view);
     const timer = setTimeout(
@@ -79,18 +98,32 @@ export class DealService {
     return row ? toView(row) : null;
   }
 
-  async purchase(
-    principal: Principal | null,
-    input: {
-      streamId: string;
-      dealId?: string | undefined;
-      listingId?: string | undefined;
-      quantity: number;
-      idempotencyKey: string;
-      paymentMethod: string;
-    },
-  ): Promise<PurchaseResult> {
+  async purchase(principal: Principal | null, input: PurchaseInput): Promise<PurchaseResult> {
     if (!principal) throw AppError.unauthenticated('Log in to buy.');
+    if (!input.dealId) return this.idempotentCheckout(principal, input);
+    const dealId = input.dealId;
+    // Scoped to the buyer, like idempotency keys.
+    const key = `${principal.userId}:${input.idempotencyKey}`;
+    let verdict = await this.gate.reserve(dealId, input.streamId, principal.userId, key, input.quantity);
+    if (verdict === 'unknown')
+      verdict = (await this.warmGate(dealId))
+        ? await this.gate.reserve(dealId, input.streamId, principal.userId, key, input.quantity)
+        : 'wrong_stream';
+    refuseUnlessAdmitted(verdict);
+    // reserved, or a retry of a key that holds one: the checkout (or its replay) decides.
+    try {
+      const result = await this.idempotentCheckout(principal, input);
+      await this.gate.confirm(dealId, key);
+      return result;
+    } catch (err) {
+      await this.gate.release(dealId, key);
+      // PostgreSQL said no although the gate said yes: bring the gate back to the truth.
+      if (err instanceof AppError && err.code === 'deal_sold_out') await this.syncGate(dealId);
+      throw err;
+    }
+  }
+
+  private async idempotentCheckout(principal: Principal, input: PurchaseInput): Promise<PurchaseResult> {
     const outcome = await this.idempotency.run(
       {
         userId: principal.userId,
@@ -108,17 +141,7 @@ export class DealService {
     return outcome.body as PurchaseResult;
   }
 
-  private async buy(
-    principal: Principal,
-    input: {
-      streamId: string;
-      dealId?: string | undefined;
-      listingId?: string | undefined;
-      quantity: number;
-      idempotencyKey: string;
-      paymentMethod: string;
-    },
-  ): Promise<PurchaseResult> {
+  private async buy(principal: Principal, input: PurchaseInput): Promise<PurchaseResult> {
     const stream = await this.streams.streamOwner(input.streamId);
     if (!stream) throw AppError.notFound('Stream');
     const deal = input.dealId ? await this.deals.find(input.dealId) : null;
@@ -128,16 +151,10 @@ export class DealService {
 
   private async checkout(
     principal: Principal,
-    input: { streamId: string; listingId?: string | undefined; quantity: number; idempotencyKey: string; paymentMethod: string },
+    input: PurchaseInput,
     stream: { startedAt: Date | null },
     deal: DealRow | null,
   ): Promise<PurchaseResult> {
-    // A cheap read first: after the sell-out, the rush is answered without a transaction.
-    if (deal) {
-      const left = await this.deals.remaining(deal.id);
-      if (!left || left.quantity - left.soldCount < input.quantity)
-        throw AppError.conflict('deal_sold_out', 'This deal is sold out or over.');
-    }
     const listingId = deal?.listingId ?? input.listingId!;
     const checkout = await this.orders.buyNow(
       principal,
@@ -150,7 +167,7 @@ export class DealService {
       `stream:${input.idempotencyKey}`,
     );
     const order = checkout.orders[0]!;
-    this.events.emit('purchase.made', {
+    this.#ticker.bought({
       streamId: input.streamId,
       buyer: maskName(await this.nameOf(principal.userId)),
       title: order.items[0]!.title,
@@ -160,13 +177,51 @@ export class DealService {
     return { orderId: order.id, status: order.status, totalMinor: order.totalMinor, currency: order.currency };
   }
 
+  private async openGate(deal: DealRow): Promise<void> {
+    await this.gate.open(
+      {
+        id: deal.id,
+        streamId: deal.streamId,
+        remaining: deal.quantity - deal.soldCount,
+        perBuyerLimit: deal.perBuyerLimit,
+        closesAt: new Date(deal.endsAt.getTime() + deal.graceMs),
+      },
+      await this.deals.boughtByBuyer(deal.id),
+    );
+  }
+
+  /** The gate lost the deal (Redis restarted, launched before the gate existed): rebuild it from PostgreSQL. */
+  private async warmGate(dealId: string): Promise<boolean> {
+    const deal = await this.deals.find(dealId);
+    if (!deal || deal.status !== 'active') return false;
+    await this.openGate(deal);
+    return true;
+  }
+
+  private async syncGate(dealId: string): Promise<void> {
+    const d = await this.deals.remaining(dealId);
+    if (d) await this.gate.sync(dealId, d.quantity - d.soldCount);
+  }
+
+  /** Scheduler hook: reservations whose checkout never finished go back, and every gate converges on PostgreSQL. */
+  async reconcileGates(): Promise<void> {
+    for (const d of await this.deals.activeRemaining()) {
+      await this.gate.expire(d.id);
+      await this.gate.sync(d.id, d.quantity - d.soldCount);
+    }
+  }
+
   /** At most one deal:stock event per deal every STOCK_COALESCE_MS, whatever the purchase rate. */
   private scheduleStock(dealId: string): void {
     if (this.#stockTimers.has(dealId)) return;
     const timer = setTimeout(() => {
       this.#stockTimers.delete(dealId);
-      void this.deals.remaining(dealId).then((d) => {
-        if (d) this.events.emit('deal.stock', { streamId: d.streamId, dealId, remaining: d.quantity - d.soldCount });
+      void this.deals.remaining(dealId).then(async (d) => {
+        if (!d) return;
+        // Units not yet reserved: what a viewer can still get (the database counts only finished checkouts).
+        const unreserved = await this.gate.remaining(dealId);
+        const remaining = Math.min(d.quantity - d.soldCount, unreserved ?? Infinity);
+        this.events.emit('deal.stock', { streamId: d.streamId, dealId, remaining });
       });
     }, STOCK_COALESCE_MS);
     timer.unref();
@@ -176,12 +231,33 @@ export class DealService {
   /** Scheduler hook (and per-deal timers): end deals past their window, return unsold units. */
   async endExpired(now = new Date()): Promise<string[]> {
     const ended = await this.deals.endExpired(now);
-    for (const d of ended) this.events.emit('deal.ended', { streamId: d.streamId, dealId: d.id, sold: d.sold });
+    for (const d of ended) {
+      await this.gate.close(d.id);
+      this.events.emit('deal.ended', { streamId: d.streamId, dealId: d.id, sold: d.sold });
+    }
     return ended.map((d) => d.id);
   }
 
   close(): void {
+    this.#ticker.close();
     for (const t of [...this.#stockTimers.values(), ...this.#endTimers]) clearTimeout(t);
+  }
+}
+
+function refuseUnlessAdmitted(verdict: GateVerdict): void {
+  switch (verdict) {
+    case 'reserved':
+    case 'pending':
+    case 'done':
+      return;
+    case 'sold_out':
+    case 'closed':
+      throw AppError.conflict('deal_sold_out', 'This deal is sold out or over.');
+    case 'buyer_limit':
+      throw AppError.conflict('deal_limit_reached', 'You reached the per-buyer limit for this deal.');
+    case 'wrong_stream':
+    case 'unknown':
+      throw AppError.notFound('Deal');
   }
 }
 

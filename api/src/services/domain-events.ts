@@ -15,7 +15,7 @@ export interface DomainEventMap {
   'deal.started': DealView;
   'deal.stock': { streamId: string; dealId: string; remaining: number };
   'deal.ended': { streamId: string; dealId: string; sold: number };
-  'purchase.made': { streamId: string; buyer: string; title: string; quantity: number };
+  'purchase.made': { streamId: string; buyer: string; title: string; quantity: number; alsoBought: number };
   'pin.changed': { streamId: string; pins: PinnedProduct[] };
   'chat.deleted': { streamId: string; messageId: string };
   'chat.settings': { streamId: string } & ChatSettings;
