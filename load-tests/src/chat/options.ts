@@ -1,0 +1,121 @@
+import { parseArgs } from 'node:util';
+import type { JoinMode } from './viewer-process.js';
+
+export interface ChatBenchOptions {
+  /** Viewer sockets in the one room. */
+  viewers: number;
+  /** Processes the viewers are spread over (each holds viewers / this many). */
+  viewerProcesses: number;
+  /** Messages per second the senders offer (open loop), in both modes. */
+  ratePerSecond: number;
+  /** Logged-in users taking turns to send; each stays under the 1 message/s token bucket. */
+  senders: number;
+  /** How long the senders send, per mode. */
+  seconds: number;
+  /** The first part of the send time that is not measured (ramp-in: the first batch window, JIT). */
+  warmupSeconds: number;
+  /** At most this long after the senders stop for the last deliveries (a backlog past it is "undelivered"). */
+  drainSeconds: number;
+  /** CHAT_BATCH_MS of the batched mode (the naive baseline is always 0). */
+  batchMs: number;
+  join: JoinMode;
+  /** Sockets connecting at once per process. */
+  connectConcurrency: number;
+  /** Admin connection: the bench creates (and drops) its own database. */
+  adminUrl: string;
+  redisUrl: string;
+  /** Where chat-*.json/svg go; undefined: do not write files. */
+  outDir: string | undefined;
+}
+
+export const defaultResultsDir = new URL('../../results/', import.meta.url).pathname;
+
+/** Senders so that each user sends at most ~0.7 messages/s (the bucket refills 1/s). */
+export const sendersFor = (ratePerSecond: number) => Math.max(2, Math.ceil(ratePerSecond * 1.5));
+
+export function defaultOptions(): ChatBenchOptions {
+  return {
+    viewers: 10_000,
+    viewerProcesses: 2,
+    ratePerSecond: 30,
+    senders: sendersFor(30),
+    seconds: 12,
+    warmupSeconds: 2,
+    drainSeconds: 8,
+    batchMs: 100,
+    join: 'server',
+    connectConcurrency: 50,
+    adminUrl: process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    outDir: defaultResultsDir,
+  };
+}
+
+export const USAGE = `usage: npm run bench -- chat [options]
+  One room, N viewer sockets (lean Engine.IO clients in child processes), senders
+  offering a fixed rate through chat:send; once with chat batching (CHAT_BATCH_MS),
+  once with the naive one-emit-per-message baseline (CHAT_BATCH_MS=0), same run.
+  --viewers N           viewer sockets in the room (default 10000)
+  --rate R              messages per second offered (default 30)
+  --seconds S           send time per mode (default 12; the first 2 s are not measured)
+  --warmup S            unmeasured ramp-in (default 2)
+  --drain S             at most S s for the last deliveries (default 8)
+  --batch-ms MS         CHAT_BATCH_MS of the batched mode (default 100)
+  --senders N           users taking turns (default 1.5 × rate)
+  --processes N         viewer processes (default 2)
+  --join server|event   server: the bench puts the viewers into the room (default);
+                        event: every viewer sends room:join (each join broadcasts
+                        viewers:count to the room, which is quadratic in N)
+  --out DIR             results directory (default load-tests/results)
+  --no-write            print only`;
+
+function positive(name: string, value: string | undefined, integer: boolean, min = 1): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n)))
+    throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}, got '${value}'`);
+  return n;
+}
+
+/** Parses the scenario's flags; throws with a message fit for the terminal (USAGE itself for --help). */
+export function parseChatArgs(argv: string[]): ChatBenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      viewers: { type: 'string' },
+      rate: { type: 'string' },
+      seconds: { type: 'string' },
+      warmup: { type: 'string' },
+      drain: { type: 'string' },
+      'batch-ms': { type: 'string' },
+      senders: { type: 'string' },
+      processes: { type: 'string' },
+      join: { type: 'string' },
+      out: { type: 'string' },
+      'no-write': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) throw new Error(USAGE);
+  const o = defaultOptions();
+  o.viewers = positive('viewers', values.viewers, true) ?? o.viewers;
+  o.ratePerSecond = positive('rate', values.rate, false) ?? o.ratePerSecond;
+  o.senders = positive('senders', values.senders, true) ?? sendersFor(o.ratePerSecond);
+  o.seconds = positive('seconds', values.seconds, false) ?? o.seconds;
+  o.warmupSeconds = positive('warmup', values.warmup, false, 0) ?? Math.min(o.warmupSeconds, o.seconds / 4);
+  o.drainSeconds = positive('drain', values.drain, false) ?? o.drainSeconds;
+  o.batchMs = positive('batch-ms', values['batch-ms'], true) ?? o.batchMs;
+  o.viewerProcesses = positive('processes', values.processes, true) ?? o.viewerProcesses;
+  if (values.join !== undefined) {
+    if (values.join !== 'server' && values.join !== 'event') throw new Error(`--join must be server or event, got '${values.join}'`);
+    o.join = values.join;
+  }
+  if (values.out !== undefined) o.outDir = values.out;
+  if (values['no-write']) o.outDir = undefined;
+  if (o.viewers > 20_000) throw new Error('--viewers: at most 20000 (file descriptors, ephemeral ports)');
+  if (o.seconds > 120 || o.drainSeconds > 60) throw new Error('--seconds at most 120, --drain at most 60');
+  if (o.warmupSeconds >= o.seconds) throw new Error('--warmup must be shorter than --seconds');
+  if (o.senders < o.ratePerSecond) throw new Error(`--senders must be ≥ --rate (the token bucket allows each user 1 message/s)`);
+  return o;
+}

@@ -1,0 +1,46 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { lineChart, type Series } from '../report/svg-chart.js';
+import { TARGETS, type ChatReport, type ModeName, type ModeResult } from './report.js';
+
+const COLORS: Record<ModeName, string> = { batched: '#2563eb', naive: '#d97706' };
+
+function series(modes: ModeResult[], pick: (t: ModeResult['timeline'][number]) => number | null): Series[] {
+  return modes.map((m) => ({
+    name: `${m.mode} (${m.chatBatchMs} ms)`,
+    color: COLORS[m.mode],
+    points: m.timeline.filter((t) => t.second >= 0).map((t) => [t.second, pick(t)] as const),
+  }));
+}
+
+export function chatChart(r: ChatReport): string {
+  const viewers = r.modes[0]?.viewers ?? r.options.viewers;
+  return lineChart({
+    title: `Chat fan-out: ${viewers} viewers in one room, ${r.options.ratePerSecond} msg/s offered (${r.machine.cpus} cpus, ${r.startedAt.slice(0, 16)}Z)`,
+    xLabel: `seconds since the senders started (they stop at ${r.options.seconds} s)`,
+    panels: [
+      { title: 'Messages delivered per second (all viewers)', yLabel: 'deliveries/s', series: series(r.modes, (t) => t.deliveries) },
+      {
+        title: 'Delivery latency, mean per second of arrival',
+        yLabel: 'ms',
+        series: series(r.modes, (t) => t.meanLatencyMs),
+        thresholds: [{ y: TARGETS.p99Ms, label: `p99 target ${TARGETS.p99Ms} ms` }],
+      },
+      { title: 'Delivery latency, worst per second of arrival', yLabel: 'ms', series: series(r.modes, (t) => t.maxLatencyMs) },
+    ],
+  });
+}
+
+/** Writes chat-<timestamp>.json, chat-latest.json and chat-latest.svg; returns their paths. */
+export async function writeChatReport(report: ChatReport, outDir: string): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  // Colons are not portable in file names.
+  const stamped = path.join(outDir, `chat-${report.startedAt.replace(/:/g, '-')}.json`);
+  const latest = path.join(outDir, 'chat-latest.json');
+  const svg = path.join(outDir, 'chat-latest.svg');
+  await writeFile(stamped, json);
+  await writeFile(latest, json);
+  await writeFile(svg, chatChart(report));
+  return [stamped, latest, svg];
+}
