@@ -28,7 +28,7 @@ export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
     mediaTokenSecret: config.mediaTokenSecret,
   });
   const http = createServer(app);
-  if (mediaProxy) forwardMediaUpgrades(http, mediaProxy);
+  forwardMediaUpgrades(http, mediaProxy);
   const adapterRedis = config.redisUrl ? { pub: await connectRedis(config.redisUrl), sub: await connectRedis(config.redisUrl) } : undefined;
   const tasks = new TaskTracker();
   const io = createRealtimeServer(http, {

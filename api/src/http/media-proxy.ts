@@ -14,7 +14,10 @@ export function createMediaProxy(mediaUrl: string): MediaProxy {
   const proxy = createProxyMiddleware({
     target: mediaUrl,
     changeOrigin: true,
-    ws: true,
+    // Not `ws: true`: that makes the proxy take over the server's 'upgrade' event
+    // after its first HTTP request, for every path — the room's /socket.io
+    // included. /media/ upgrades are routed by forwardMediaUpgrades instead.
+    ws: false,
     // Express strips the mount path; put it back so the media-server sees /media/...
     pathRewrite: (path) => (path.startsWith('/media') ? path : `/media${path}`),
     on: {
@@ -33,9 +36,16 @@ export function createMediaProxy(mediaUrl: string): MediaProxy {
   return proxy;
 }
 
-/** WebSocket upgrades for /media/* bypass express, so they are routed here. */
-export function forwardMediaUpgrades(http: Server, proxy: MediaProxy): void {
+/**
+ * WebSocket upgrades for /media/* bypass express, so they are routed here.
+ * Without a media-server they are refused at once: Socket.IO leaves upgrades
+ * that are not its own alone (destroyUpgrade: false), and an unanswered one
+ * would hang the client and keep the server from closing.
+ */
+export function forwardMediaUpgrades(http: Server, proxy: MediaProxy | undefined): void {
   http.on('upgrade', (req, socket, head) => {
-    if (req.url?.startsWith('/media/')) proxy.upgrade(req, socket as never, head);
+    if (!req.url?.startsWith('/media/')) return;
+    if (proxy) proxy.upgrade(req, socket as never, head);
+    else socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
 }
