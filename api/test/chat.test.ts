@@ -118,6 +118,14 @@ describe('chat', () => {
       data: null,
     });
     expect(await send(frank.socket, 'hello?')).toMatchObject({ ok: false, error: { code: 'timed_out' } });
+    // The join ack tells each user what the room lets them do (the UI shows the tools to match).
+    const role = async (s: ClientSocket) => {
+      const ack: AckResponse<RoomSnapshot> = await s.timeout(5000).emitWithAck('room:join', { streamId });
+      return ack.ok ? ack.data.viewer : null;
+    };
+    expect(await role(mod)).toEqual({ isCreator: false, canModerate: true });
+    expect(await role(host)).toEqual({ isCreator: true, canModerate: true });
+    expect(await role(frank.socket)).toEqual({ isCreator: false, canModerate: false });
     expect(
       await mod.timeout(5000).emitWithAck('mod:ban', {
         streamId,
@@ -127,6 +135,24 @@ describe('chat', () => {
       ok: false,
       error: { code: 'invalid_target' },
     });
+  });
+
+  it('the creator in their own room is not counted as a viewer', async () => {
+    const own = (await creator.post('/api/streams', { title: 'Counting' })).body.id as string;
+    const join = async (cookie: string) => {
+      const s: ClientSocket = connect(node1.url, { transports: ['websocket'], forceNew: true, extraHeaders: { cookie } });
+      sockets.push(s);
+      await new Promise((resolve) => s.once('connect', () => resolve(undefined)));
+      const ack = await s.timeout(5000).emitWithAck('room:join', { streamId: own });
+      return { s, count: ack.ok ? ack.data.viewerCount : -1 };
+    };
+    const host = await join(creator.cookieHeader);
+    expect(host.count).toBe(0);
+    const [b] = await createBuyers(node1, 1, 'counted');
+    expect((await join(b!.client.cookieHeader)).count).toBe(1);
+    host.s.disconnect();
+    await expect.poll(() => node1.services.rooms.viewerCount(own)).toBe(1);
+    expect((await node1.services.db.prisma.stream.findUniqueOrThrow({ where: { id: own } })).peakViewers).toBe(1);
   });
 
   it('slow mode and blocked words apply to viewers, not to the creator', async () => {

@@ -33,6 +33,8 @@ export interface RoomSnapshot {
   chatSettings: ChatSettings;
   pins: PinnedProduct[];
   activeDeal: DealView | null;
+  /** Who the joining user is in this room, so the UI offers what the server will allow (the server still checks). */
+  viewer: { isCreator: boolean; canModerate: boolean };
 }
 
 export interface ClientToServerEvents {

@@ -9,21 +9,24 @@ const timeSyncSchema = z.object({ clientTime: z.number().finite() }).strict();
 
 export function registerRoomHandlers(io: HawkerServer, socket: HawkerSocket, deps: RealtimeDeps): void {
   const log = deps.logger.child({ socket: socket.id });
-  const joined = new Set<string>();
+  // streamId → whether this socket counts as a viewer there (the creator does not).
+  const joined = new Map<string, boolean>();
 
   const leave = async (streamId: string) => {
-    if (!joined.delete(streamId)) return;
+    const counted = joined.get(streamId);
+    if (counted === undefined) return;
+    joined.delete(streamId);
     await socket.leave(roomName(streamId));
-    const count = await deps.rooms.leave(streamId);
+    const count = await deps.rooms.leave(streamId, counted);
     io.to(roomName(streamId)).emit('viewers:count', { streamId, count });
   };
 
   socket.on(
     'room:join',
     handle(roomJoinSchema, log, async ({ streamId }) => {
-      if (joined.has(streamId)) return deps.rooms.current(streamId);
-      const snapshot = await deps.rooms.join(streamId);
-      joined.add(streamId);
+      if (joined.has(streamId)) return deps.rooms.current(streamId, socket.data.userId);
+      const { snapshot, counted } = await deps.rooms.join(streamId, socket.data.userId);
+      joined.set(streamId, counted);
       await socket.join(roomName(streamId));
       io.to(roomName(streamId)).emit('viewers:count', { streamId, count: snapshot.viewerCount });
       return snapshot;
@@ -44,7 +47,7 @@ export function registerRoomHandlers(io: HawkerServer, socket: HawkerSocket, dep
   );
 
   socket.on('disconnect', () => {
-    for (const streamId of [...joined]) {
+    for (const streamId of [...joined.keys()]) {
       deps.tasks.track(leave(streamId).catch((err: unknown) => log.warn({ err, streamId }, 'leave on disconnect failed')));
     }
   });

@@ -110,6 +110,14 @@ export class ChatService {
     return stream;
   }
 
+  /** The user's standing in a stream's room (guests: none). */
+  async roleIn(streamId: string, userId: string | null): Promise<{ isCreator: boolean; canModerate: boolean }> {
+    if (!userId) return { isCreator: false, canModerate: false };
+    const stream = await this.stream(streamId);
+    const isCreator = stream.creatorId === userId;
+    return { isCreator, canModerate: isCreator || (await this.chat.isModerator(stream.creatorId, userId)) };
+  }
+
   private async isStaff(creatorId: string, userId: string): Promise<boolean> {
     return creatorId === userId || (await this.chat.isModerator(creatorId, userId));
   }

@@ -17,31 +17,39 @@ export class RoomService {
     private readonly stats: StreamStatsRepository,
   ) {}
 
-  async join(streamId: string): Promise<RoomSnapshot> {
+  /**
+   * Joins the room. Every viewer counts (WebRTC and HLS alike) — except the
+   * creator, whose own studio connection is not an audience (peak viewers and
+   * conversion would be off by one). `counted` tells leave() what to undo.
+   */
+  async join(streamId: string, userId: string | null): Promise<{ snapshot: RoomSnapshot; counted: boolean }> {
     if (!(await this.streams.exists(streamId))) throw AppError.notFound('Stream');
+    const viewer = await this.chat.roleIn(streamId, userId);
+    const counted = !viewer.isCreator;
     const [viewerCount, chat, pins, activeDeal] = await Promise.all([
-      this.presence.add(streamId, 1),
+      counted ? this.presence.add(streamId, 1) : this.presence.count(streamId),
       this.chat.snapshot(streamId),
       this.pins.current(streamId),
       this.deals.active(streamId),
     ]);
-    await this.stats.bumpPeak(streamId, viewerCount);
-    return { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins, activeDeal };
+    if (counted) await this.stats.bumpPeak(streamId, viewerCount);
+    return { snapshot: { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins, activeDeal, viewer }, counted };
   }
 
   /** The snapshot for a socket that is already in the room (no second presence count). */
-  async current(streamId: string): Promise<RoomSnapshot> {
-    const [viewerCount, chat, pins, activeDeal] = await Promise.all([
+  async current(streamId: string, userId: string | null): Promise<RoomSnapshot> {
+    const [viewerCount, chat, pins, activeDeal, viewer] = await Promise.all([
       this.presence.count(streamId),
       this.chat.snapshot(streamId),
       this.pins.current(streamId),
       this.deals.active(streamId),
+      this.chat.roleIn(streamId, userId),
     ]);
-    return { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins, activeDeal };
+    return { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins, activeDeal, viewer };
   }
 
-  leave(streamId: string): Promise<number> {
-    return this.presence.add(streamId, -1);
+  leave(streamId: string, counted: boolean): Promise<number> {
+    return counted ? this.presence.add(streamId, -1) : this.presence.count(streamId);
   }
 
   viewerCount(streamId: string): Promise<number> {

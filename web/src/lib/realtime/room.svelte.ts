@@ -44,6 +44,8 @@ export class RoomConnection {
   clockSkewMs = $state(0);
   /** The join was refused (e.g. no such stream). */
   error = $state<string | null>(null);
+  /** The creator or a moderator they appointed (from the join ack): show the moderation tools. */
+  canModerate = $state(false);
 
   readonly chat: RoomChat;
   readonly moderation: ChatModeration;
@@ -141,6 +143,7 @@ export class RoomConnection {
     this.state = 'connected';
     this.error = null;
     this.viewerCount = snapshot.viewerCount;
+    this.canModerate = snapshot.viewer.canModerate;
     this.#clockSample(sentAt, Date.now(), Date.parse(snapshot.serverTime));
     this.chat.reset(snapshot.recentChat, snapshot.chatSettings);
     this.pins.apply(snapshot.pins);
