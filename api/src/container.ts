@@ -1,6 +1,7 @@
 import type { ApiConfig } from './config.js';
 import { openDatabase, type Database } from './repositories/db/client.js';
 import { createDealGate } from './repositories/deal-gate.repository.js';
+import { CheckoutRepository } from './repositories/checkout.repository.js';
 import { ListingRepository } from './repositories/listing.repository.js';
 import { MediaServerClient } from './repositories/media.client.js';
 import { createPresenceRepository, type PresenceRepository } from './repositories/presence.repository.js';
@@ -87,8 +88,13 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const catalog = new CatalogService(listingRepo, new ShopRepository(db.prisma), imageUrl);
   const ledgerRepo = new LedgerRepository(db.prisma, db.sql);
   const payments = new SandboxPaymentProvider();
-  const orders = new OrderService(new OrderRepository(db.prisma, ledgerRepo, db.sql), payments, config.autoReleaseMs);
-  const idempotency = new IdempotencyService(new IdempotencyRepository(db.prisma));
+  const orders = new OrderService(
+    new OrderRepository(db.prisma, ledgerRepo, db.sql),
+    new CheckoutRepository(db.sql),
+    payments,
+    config.autoReleaseMs,
+  );
+  const idempotency = new IdempotencyService(new IdempotencyRepository(db.sql));
   const deals = new DealService(
     new DealRepository(db.prisma),
     chatRepo,

@@ -8,6 +8,8 @@ import { createRealtimeServer, type HawkerServer } from './realtime/io.js';
 import { connectRedis } from './repositories/redis.js';
 import { TaskTracker } from './realtime/task-tracker.js';
 import { forwardRealtimeEvents } from './realtime/fanout.js';
+import { roomName } from './realtime/room.handlers.js';
+import { ViewerCountFanout } from './realtime/viewer-count-fanout.js';
 import { createMediaProxy, forwardMediaUpgrades } from './http/media-proxy.js';
 
 export type RunningApi = { url: string; io: HawkerServer; services: Services; close(): Promise<void> };
@@ -31,8 +33,13 @@ export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
   forwardMediaUpgrades(http, mediaProxy);
   const adapterRedis = config.redisUrl ? { pub: await connectRedis(config.redisUrl), sub: await connectRedis(config.redisUrl) } : undefined;
   const tasks = new TaskTracker();
+  const viewerCounts = new ViewerCountFanout(
+    (streamId, count) => io.to(roomName(streamId)).emit('viewers:count', { streamId, count }),
+    (streamId) => services.rooms.viewerCount(streamId),
+  );
   const io = createRealtimeServer(http, {
     tasks,
+    viewerCounts,
     auth: services.auth,
     rooms: services.rooms,
     chat: services.chat,
@@ -61,6 +68,9 @@ export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
       closed ??= (async () => {
         // Chat still waiting in a coalescing window goes out before the sockets close.
         fanout.close();
+        viewerCounts.close();
+        // Nothing reaches the sockets (or the Redis adapter, closed below) after this.
+        services.events.close();
         await new Promise<void>((resolve) => {
           void io.close(() => resolve());
         });

@@ -13,6 +13,7 @@ import type { ChatService } from '../services/chat.service.js';
 import type { PinService } from '../services/pin.service.js';
 import type { DealService } from '../services/deal.service.js';
 import type { TaskTracker } from './task-tracker.js';
+import type { ViewerCountFanout } from './viewer-count-fanout.js';
 
 export type HawkerServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type HawkerSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -27,6 +28,8 @@ export type RealtimeDeps = {
   nodeId: string;
   /** Background work (e.g. leave-on-disconnect) that shutdown waits for before closing Redis. */
   tasks: TaskTracker;
+  /** Coalesced viewers:count broadcasts (one per room per second at most). */
+  viewerCounts: ViewerCountFanout;
   /** Two dedicated connections (pub, sub) for the adapter; absent = in-memory adapter. */
   redis?: { pub: RedisClient; sub: RedisClient };
 };
@@ -61,7 +64,7 @@ export function createRealtimeServer(http: HttpServer, deps: RealtimeDeps): Hawk
   });
 
   io.on('connection', (socket) => {
-    registerRoomHandlers(io, socket, deps);
+    registerRoomHandlers(socket, deps);
     registerChatHandlers(socket, deps);
   });
   return io;

@@ -1,13 +1,13 @@
 import { roomJoinSchema } from '@hawker/shared';
 import { z } from 'zod';
-import type { HawkerServer, HawkerSocket, RealtimeDeps } from './io.js';
+import type { HawkerSocket, RealtimeDeps } from './io.js';
 import { handle } from './ack.js';
 
 export const roomName = (streamId: string) => `stream:${streamId}`;
 
 const timeSyncSchema = z.object({ clientTime: z.number().finite() }).strict();
 
-export function registerRoomHandlers(io: HawkerServer, socket: HawkerSocket, deps: RealtimeDeps): void {
+export function registerRoomHandlers(socket: HawkerSocket, deps: RealtimeDeps): void {
   const log = deps.logger.child({ socket: socket.id });
   // streamId → whether this socket counts as a viewer there (the creator does not).
   const joined = new Map<string, boolean>();
@@ -17,8 +17,7 @@ export function registerRoomHandlers(io: HawkerServer, socket: HawkerSocket, dep
     if (counted === undefined) return;
     joined.delete(streamId);
     await socket.leave(roomName(streamId));
-    const count = await deps.rooms.leave(streamId, counted);
-    io.to(roomName(streamId)).emit('viewers:count', { streamId, count });
+    deps.viewerCounts.changed(streamId, await deps.rooms.leave(streamId, counted));
   };
 
   socket.on(
@@ -28,7 +27,7 @@ export function registerRoomHandlers(io: HawkerServer, socket: HawkerSocket, dep
       const { snapshot, counted } = await deps.rooms.join(streamId, socket.data.userId);
       joined.set(streamId, counted);
       await socket.join(roomName(streamId));
-      io.to(roomName(streamId)).emit('viewers:count', { streamId, count: snapshot.viewerCount });
+      deps.viewerCounts.changed(streamId, snapshot.viewerCount);
       return snapshot;
     }),
   );

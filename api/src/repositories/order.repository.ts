@@ -3,17 +3,7 @@ import type { TransactionClient } from '../generated/prisma/internal/prismaNames
 import { accounts } from '../domain/ledger-accounts.js';
 import type { LedgerRepository } from './ledger.repository.js';
 import type { SqlDatabase, SqlStatement } from './db/sql.js';
-
-export type ReserveItem = { listingId: string; quantity: number; dealId?: string | undefined };
-export type ReserveResult =
-  | { ok: true; checkoutId: string; paymentId: string; totalMinor: number; currency: string; orderIds: string[] }
-  | {
-      ok: false;
-      reason: 'out_of_stock' | 'not_found' | 'own_listing' | 'mixed_currency' | 'deal_over' | 'buyer_limit';
-      listingId?: string;
-    };
-
-type TakenLine = { shopId: string; ownerId: string; priceMinor: number; currency: string; title: string };
+import { uuidv7 } from './db/uuid7.js';
 
 // Prisma writes timestamps as UTC into `timestamp(3)` columns and sets @updatedAt itself; raw SQL must do both.
 const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
@@ -31,14 +21,8 @@ const MARK_ORDERS_PAID: SqlStatement = {
 const INSERT_ESCROW_HOLD: SqlStatement = {
   name: 'capture_escrow_hold_v1',
   text: `INSERT INTO escrow_holds (id, "orderId", "accountId", "amountMinor", currency)
-         VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3, $4)`,
+         VALUES ($5::uuid, $1::uuid, $2::uuid, $3, $4)`,
 };
-
-class Rollback extends Error {
-  constructor(readonly result: ReserveResult & { ok: false }) {
-    super(result.reason);
-  }
-}
 
 const orderView = {
   id: true,
@@ -69,146 +53,6 @@ export class OrderRepository {
   ) {}
 
   /**
-   * Takes stock with conditional UPDATEs (never below zero, whatever the
-   * concurrency), and creates one pending order per shop plus the payment.
-   */
-  async reserve(input: {
-    buyerId: string;
-    items: ReserveItem[];
-    provider: string;
-    idempotencyKey: string;
-    streamId?: string | null;
-    streamOffsetMs?: number | null;
-  }): Promise<ReserveResult> {
-    try {
-      return await this.prisma.$transaction(async (tx) => {
-        const taken: (ReserveItem & TakenLine)[] = [];
-        // Sorted, so concurrent checkouts lock listing rows in the same order (no deadlocks).
-        for (const item of [...input.items].sort((a, b) => (a.listingId < b.listingId ? -1 : 1))) {
-          const row = item.dealId
-            ? await this.takeFromDeal(tx, item.dealId, item.quantity, input.buyerId)
-            : await this.takeFromListing(tx, item, input.buyerId);
-          if (!row.ok)
-            throw new Rollback(
-              row.reason === 'check'
-                ? await this.whyNot(tx, item.listingId, input.buyerId)
-                : { ok: false, reason: row.reason, listingId: item.listingId },
-            );
-          taken.push({ ...item, ...row.line });
-        }
-        const currency = taken[0]!.currency;
-        if (taken.some((t) => t.currency !== currency)) throw new Rollback({ ok: false, reason: 'mixed_currency' });
-        const byShop = new Map<string, typeof taken>();
-        for (const t of taken) byShop.set(t.shopId, [...(byShop.get(t.shopId) ?? []), t]);
-        const totalMinor = taken.reduce((s, t) => s + t.priceMinor * t.quantity, 0);
-        const checkout = await tx.checkout.create({ data: { buyerId: input.buyerId, totalMinor, currency }, select: { id: true } });
-        const orderIds: string[] = [];
-        for (const [shopId, lines] of byShop) {
-          const subtotal = lines.reduce((s, t) => s + t.priceMinor * t.quantity, 0);
-          const order = await tx.order.create({
-            data: {
-              buyerId: input.buyerId,
-              shopId,
-              checkoutId: checkout.id,
-              subtotalMinor: subtotal,
-              totalMinor: subtotal,
-              currency,
-              streamId: input.streamId ?? null,
-              streamOffsetMs: input.streamOffsetMs ?? null,
-              flashDealId: lines.find((t) => t.dealId)?.dealId ?? null,
-              items: {
-                create: lines.map((t) => ({
-                  listingId: t.listingId,
-                  flashDealId: t.dealId ?? null,
-                  title: t.title,
-                  unitPriceMinor: t.priceMinor,
-                  quantity: t.quantity,
-                })),
-              },
-            },
-            select: { id: true },
-          });
-          orderIds.push(order.id);
-        }
-        const payment = await tx.payment.create({
-          data: {
-            payerId: input.buyerId,
-            checkoutId: checkout.id,
-            provider: input.provider,
-            amountMinor: totalMinor,
-            currency,
-            idempotencyKey: input.idempotencyKey,
-          },
-          select: { id: true },
-        });
-        return { ok: true as const, checkoutId: checkout.id, paymentId: payment.id, totalMinor, currency, orderIds };
-      });
-    } catch (err) {
-      if (err instanceof Rollback) return err.result;
-      throw err;
-    }
-  }
-
-  /** Conditional UPDATE on the listing: never below zero, whatever the concurrency. */
-  private async takeFromListing(
-    tx: TransactionClient,
-    item: ReserveItem,
-    buyerId: string,
-  ): Promise<{ ok: true; line: TakenLine } | { ok: false; reason: 'check' }> {
-    const rows = await tx.$queryRaw<TakenLine[]>`
-      UPDATE listings l SET stock = l.stock - ${item.quantity}, "updatedAt" = now()
-        FROM shops s
-       WHERE l.id = ${item.listingId}::uuid AND s.id = l."shopId" AND l.status = 'active'
-         AND l.stock >= ${item.quantity} AND s."ownerId" <> ${buyerId}::uuid
-      RETURNING l."shopId"::text AS "shopId", s."ownerId"::text AS "ownerId", l."priceMinor", l.currency, l.title`;
-    return rows[0] ? { ok: true, line: rows[0] } : { ok: false, reason: 'check' };
-  }
-
-  /**
-   * A flash deal's units were moved out of the listing at launch, so a deal
-   * purchase takes from the deal's own counter (conditional UPDATE, inside the
-   * deal's window plus grace) and holds the buyer's limit under a per-buyer,
-   * per-deal advisory lock.
-   */
-  private async takeFromDeal(
-    tx: TransactionClient,
-    dealId: string,
-    quantity: number,
-    buyerId: string,
-  ): Promise<{ ok: true; line: TakenLine } | { ok: false; reason: 'deal_over' | 'buyer_limit' | 'own_listing' }> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${dealId}:${buyerId}`}, 0))`;
-    const deal = await tx.flashDeal.findUnique({
-      where: { id: dealId },
-      select: { perBuyerLimit: true, listing: { select: { shop: { select: { ownerId: true } } } } },
-    });
-    if (!deal) return { ok: false, reason: 'deal_over' };
-    if (deal.listing.shop.ownerId === buyerId) return { ok: false, reason: 'own_listing' };
-    const bought = await tx.orderItem.aggregate({
-      where: { flashDealId: dealId, order: { buyerId, status: { not: 'cancelled' } } },
-      _sum: { quantity: true },
-    });
-    if ((bought._sum.quantity ?? 0) + quantity > deal.perBuyerLimit) return { ok: false, reason: 'buyer_limit' };
-    const rows = await tx.$queryRaw<TakenLine[]>`
-      UPDATE flash_deals d SET "soldCount" = d."soldCount" + ${quantity}
-        FROM listings l, shops s
-       WHERE d.id = ${dealId}::uuid AND l.id = d."listingId" AND s.id = l."shopId" AND d.status = 'active'
-         AND d."soldCount" + ${quantity} <= d.quantity
-         AND now() <= d."endsAt" + d."graceMs" * interval '1 millisecond'
-      RETURNING l."shopId"::text AS "shopId", s."ownerId"::text AS "ownerId", d."dealPriceMinor" AS "priceMinor", d.currency, l.title`;
-    return rows[0] ? { ok: true, line: rows[0] } : { ok: false, reason: 'deal_over' };
-  }
-
-  private async whyNot(tx: TransactionClient, listingId: string, buyerId: string): Promise<ReserveResult & { ok: false }> {
-    const listing = await tx.listing.findUnique({
-      where: { id: listingId },
-      select: { status: true, shop: { select: { ownerId: true } } },
-    });
-    if (!listing || listing.status !== 'active') return { ok: false, reason: 'not_found', listingId };
-    if (listing.shop.ownerId === buyerId) return { ok: false, reason: 'own_listing', listingId };
-    return { ok: false, reason: 'out_of_stock', listingId };
-  }
-
-  /**
    * Payment captured: orders paid, and each order's total moves from the
    * buyer's card into its own escrow account. Every purchase passes here, so it
    * runs on the lean SQL path (prepared statements, no Prisma round trips).
@@ -236,7 +80,7 @@ export class OrderRepository {
           },
           ids,
         );
-        await tx.query(INSERT_ESCROW_HOLD, [o.id, ids.get(escrow.code)!, o.totalMinor, o.currency]);
+        await tx.query(INSERT_ESCROW_HOLD, [o.id, ids.get(escrow.code)!, o.totalMinor, o.currency, uuidv7()]);
       }
     });
   }

@@ -8,6 +8,7 @@ import type { IdempotencyService } from './idempotency.service.js';
 import type { OrderService } from './order.service.js';
 import { Limiter } from './limiter.js';
 import type { DealGate, GateVerdict } from '../repositories/deal-gate.repository.js';
+import { PurchaseFacts } from './purchase-facts.js';
 import { PurchaseTicker } from './purchase-ticker.js';
 
 const GRACE_MS = 5000;
@@ -38,6 +39,7 @@ export class DealService {
   // Below the database pool size, so purchases queue here rather than time out waiting for a connection.
   readonly #purchases = new Limiter(6);
   readonly #ticker: PurchaseTicker;
+  readonly #facts: PurchaseFacts<{ startedAt: Date | null }, DealRow>;
 
   constructor(
     private readonly deals: DealRepository,
@@ -48,7 +50,15 @@ export class DealService {
     private readonly nameOf: (userId: string) => Promise<string>,
     private readonly gate: DealGate,
   ) {
-    this.#ticker = new PurchaseTicker((e) => this.events.emit('purchase.made', e));
+    // The buyer's name is looked up only for the purchases the ticker shows (about one a second).
+    this.#ticker = new PurchaseTicker(async (e) => {
+      const { buyerId, ...rest } = e;
+      this.events.emit('purchase.made', { ...rest, buyer: maskName(await this.nameOf(buyerId)) });
+    });
+    this.#facts = new PurchaseFacts(
+      (id) => this.streams.streamOwner(id),
+      (id) => this.deals.find(id),
+    );
   }
 
   async launch(
@@ -142,9 +152,9 @@ export class DealService {
   }
 
   private async buy(principal: Principal, input: PurchaseInput): Promise<PurchaseResult> {
-    const stream = await this.streams.streamOwner(input.streamId);
+    const stream = await this.#facts.stream(input.streamId);
     if (!stream) throw AppError.notFound('Stream');
-    const deal = input.dealId ? await this.deals.find(input.dealId) : null;
+    const deal = input.dealId ? await this.#facts.deal(input.dealId) : null;
     if (input.dealId && (!deal || deal.streamId !== input.streamId)) throw AppError.notFound('Deal');
     return this.#purchases.run(() => this.checkout(principal, input, stream, deal));
   }
@@ -156,7 +166,7 @@ export class DealService {
     deal: DealRow | null,
   ): Promise<PurchaseResult> {
     const listingId = deal?.listingId ?? input.listingId!;
-    const checkout = await this.orders.buyNow(
+    const checkout = await this.orders.checkout(
       principal,
       {
         items: [{ listingId, quantity: input.quantity, dealId: deal?.id }],
@@ -166,15 +176,10 @@ export class DealService {
       },
       `stream:${input.idempotencyKey}`,
     );
-    const order = checkout.orders[0]!;
-    this.#ticker.bought({
-      streamId: input.streamId,
-      buyer: maskName(await this.nameOf(principal.userId)),
-      title: order.items[0]!.title,
-      quantity: input.quantity,
-    });
+    const line = checkout.lines[0]!;
+    this.#ticker.bought({ streamId: input.streamId, buyerId: principal.userId, title: line.title, quantity: input.quantity });
     if (deal) this.scheduleStock(deal.id);
-    return { orderId: order.id, status: order.status, totalMinor: order.totalMinor, currency: order.currency };
+    return { orderId: line.orderId, status: 'paid', totalMinor: checkout.totalMinor, currency: checkout.currency };
   }
 
   private async openGate(deal: DealRow): Promise<void> {

@@ -30,8 +30,16 @@ export class DomainEvents {
     this.#emitter.on(name, listener);
   }
 
+  #closed = false;
+
+  /** Shutdown: late work (a timer, a query that was in flight) can no longer reach sockets or Redis. */
+  close(): void {
+    this.#closed = true;
+  }
+
   /** A throwing listener is logged and does not stop the others or the caller. */
   emit<K extends keyof DomainEventMap>(name: K, event: DomainEventMap[K]): void {
+    if (this.#closed) return;
     for (const listener of this.#emitter.listeners(name)) {
       try {
         (listener as (e: DomainEventMap[K]) => void)(event);

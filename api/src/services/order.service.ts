@@ -1,6 +1,7 @@
 import type { CheckoutResult, OrderView } from '@hawker/shared';
 import { AppError } from '../errors.js';
-import type { OrderRepository, OrderRow, ReserveItem } from '../repositories/order.repository.js';
+import type { OrderRepository, OrderRow } from '../repositories/order.repository.js';
+import type { CheckoutRepository, ReserveItem, ReservedLine } from '../repositories/checkout.repository.js';
 import type { Principal } from './auth.service.js';
 import type { PaymentProvider } from './payments/provider.js';
 
@@ -24,17 +25,33 @@ const reserveErrors = {
 export class OrderService {
   constructor(
     private readonly orders: OrderRepository,
+    private readonly checkouts: CheckoutRepository,
     private readonly payments: PaymentProvider,
     private readonly autoReleaseMs: number,
   ) {}
 
+  /** Buy now (REST, cart): the checkout, answered with the full order views. */
   async buyNow(
     principal: Principal | null,
     input: { items: ReserveItem[]; paymentMethod: string; streamId?: string | undefined; streamOffsetMs?: number | undefined },
     idempotencyKey: string,
   ): Promise<CheckoutResult> {
+    const paid = await this.checkout(principal, input, idempotencyKey);
+    const rows = await this.orders.findByIds(paid.orderIds);
+    return { checkoutId: paid.checkoutId, orders: rows.map(toView) };
+  }
+
+  /**
+   * The checkout saga itself, answered with what it knows (no read-back):
+   * in the stream, a flash-deal rush runs hundreds of these a second.
+   */
+  async checkout(
+    principal: Principal | null,
+    input: { items: ReserveItem[]; paymentMethod: string; streamId?: string | undefined; streamOffsetMs?: number | undefined },
+    idempotencyKey: string,
+  ): Promise<{ checkoutId: string; orderIds: string[]; totalMinor: number; currency: string; lines: ReservedLine[] }> {
     if (!principal) throw AppError.unauthenticated();
-    const reserved = await this.orders.reserve({
+    const reserved = await this.checkouts.reserve({
       buyerId: principal.userId,
       items: input.items,
       provider: this.payments.name,
@@ -57,8 +74,8 @@ export class OrderService {
       throw new AppError(402, 'invalid_request_error', charge.code, charge.message, 'paymentMethod');
     }
     await this.orders.capture(reserved.paymentId, charge.providerRef);
-    const rows = await this.orders.findByIds(reserved.orderIds);
-    return { checkoutId: reserved.checkoutId, orders: rows.map(toView) };
+    const { checkoutId, orderIds, totalMinor, currency, lines } = reserved;
+    return { checkoutId, orderIds, totalMinor, currency, lines };
   }
 
   async get(principal: Principal | null, orderId: string): Promise<OrderView> {

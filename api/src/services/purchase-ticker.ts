@@ -1,6 +1,5 @@
-import type { DomainEventMap } from './domain-events.js';
-
-type Ticker = DomainEventMap['purchase.made'];
+/** One ticker line; the buyer's (masked) name is resolved only for the lines that go out. */
+type Ticker = { streamId: string; buyerId: string; title: string; quantity: number; alsoBought: number };
 
 /**
  * The "just bought" ticker, coalesced per stream: in a rush, 500 purchases in
@@ -13,7 +12,7 @@ export class PurchaseTicker {
   readonly #windows = new Map<string, { latest: Ticker | null; folded: number; timer: NodeJS.Timeout }>();
 
   constructor(
-    private readonly emit: (event: Ticker) => void,
+    private readonly emit: (event: Ticker) => Promise<void>,
     private readonly windowMs = 1000,
   ) {}
 
@@ -24,7 +23,7 @@ export class PurchaseTicker {
       open.latest = { ...event, alsoBought: 0 };
       return;
     }
-    this.emit({ ...event, alsoBought: 0 });
+    void this.emit({ ...event, alsoBought: 0 }).catch(() => undefined);
     const timer = setTimeout(() => this.#flush(event.streamId), this.windowMs);
     timer.unref();
     this.#windows.set(event.streamId, { latest: null, folded: 0, timer });
@@ -33,7 +32,7 @@ export class PurchaseTicker {
   #flush(streamId: string): void {
     const w = this.#windows.get(streamId);
     this.#windows.delete(streamId);
-    if (w?.latest) this.emit({ ...w.latest, alsoBought: w.folded });
+    if (w?.latest) void this.emit({ ...w.latest, alsoBought: w.folded }).catch(() => undefined);
   }
 
   close(): void {

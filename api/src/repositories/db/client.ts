@@ -32,6 +32,9 @@ export async function openDatabase(target: ApiConfig['database'], poolSize = 10)
   if (target.kind === 'postgres') {
     // One pool for Prisma and the lean path, so both count against the same connection budget.
     const pool = new pg.Pool({ connectionString: target.url, max: poolSize });
+    // An idle connection that dies (a PostgreSQL restart) must not crash the node: the pool
+    // drops it, and the next query opens a new one or fails on its own.
+    pool.on('error', () => undefined);
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TX_OPTIONS });
     await prisma.$connect();
     const sql = poolSql(pool);

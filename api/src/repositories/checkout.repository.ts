@@ -1,0 +1,190 @@
+import type { SqlDatabase, SqlExecutor, SqlStatement } from './db/sql.js';
+import { uuidv7 } from './db/uuid7.js';
+
+export type ReserveItem = { listingId: string; quantity: number; dealId?: string | undefined };
+export type ReservedLine = { listingId: string; title: string; unitPriceMinor: number; quantity: number; orderId: string };
+export type ReserveResult =
+  | { ok: true; checkoutId: string; paymentId: string; totalMinor: number; currency: string; orderIds: string[]; lines: ReservedLine[] }
+  | {
+      ok: false;
+      reason: 'out_of_stock' | 'not_found' | 'own_listing' | 'mixed_currency' | 'deal_over' | 'buyer_limit';
+      listingId?: string;
+    };
+
+type TakenLine = { shopId: string; ownerId: string; priceMinor: number; currency: string; title: string };
+type Refusal = ReserveResult & { ok: false };
+
+class Rollback extends Error {
+  constructor(readonly result: Refusal) {
+    super(result.reason);
+  }
+}
+
+// Prisma writes timestamps as UTC into `timestamp(3)` columns and sets @updatedAt itself; raw SQL does both.
+const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
+const RETURNING_LINE = `RETURNING l."shopId"::text AS "shopId", s."ownerId"::text AS "ownerId", l."priceMinor", l.currency, l.title`;
+
+const sql = {
+  takeFromListing: {
+    name: 'reserve_take_listing_v1',
+    text: `UPDATE listings l SET stock = l.stock - $2, "updatedAt" = ${UTC_NOW}
+             FROM shops s
+            WHERE l.id = $1::uuid AND s.id = l."shopId" AND l.status = 'active' AND l.stock >= $2 AND s."ownerId" <> $3::uuid
+           ${RETURNING_LINE}`,
+  },
+  whyNot: {
+    name: 'reserve_why_not_v1',
+    text: `SELECT l.status::text AS status, s."ownerId"::text AS "ownerId" FROM listings l JOIN shops s ON s.id = l."shopId" WHERE l.id = $1::uuid`,
+  },
+  lockBuyerInDeal: { name: 'reserve_deal_lock_v1', text: `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))` },
+  dealOwner: {
+    name: 'reserve_deal_owner_v1',
+    text: `SELECT d."perBuyerLimit", s."ownerId"::text AS "ownerId"
+             FROM flash_deals d JOIN listings l ON l.id = d."listingId" JOIN shops s ON s.id = l."shopId" WHERE d.id = $1::uuid`,
+  },
+  boughtInDeal: {
+    name: 'reserve_deal_bought_v1',
+    text: `SELECT coalesce(sum(i.quantity), 0)::int AS units FROM order_items i JOIN orders o ON o.id = i."orderId"
+            WHERE i."flashDealId" = $1::uuid AND o."buyerId" = $2::uuid AND o.status <> 'cancelled'`,
+  },
+  takeFromDeal: {
+    name: 'reserve_take_deal_v1',
+    text: `UPDATE flash_deals d SET "soldCount" = d."soldCount" + $2
+             FROM listings l, shops s
+            WHERE d.id = $1::uuid AND l.id = d."listingId" AND s.id = l."shopId" AND d.status = 'active'
+              AND d."soldCount" + $2 <= d.quantity
+              AND now() <= d."endsAt" + d."graceMs" * interval '1 millisecond'
+           RETURNING l."shopId"::text AS "shopId", s."ownerId"::text AS "ownerId", d."dealPriceMinor" AS "priceMinor", d.currency, l.title`,
+  },
+  insertCheckout: {
+    name: 'reserve_checkout_v1',
+    text: `INSERT INTO checkouts (id, "buyerId", "totalMinor", currency) VALUES ($1::uuid, $2::uuid, $3, $4)`,
+  },
+  insertOrder: {
+    name: 'reserve_order_v1',
+    text: `INSERT INTO orders (id, "buyerId", "shopId", "checkoutId", "subtotalMinor", "totalMinor", currency, "streamId", "streamOffsetMs", "flashDealId", "updatedAt")
+           VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $5, $6, $7::uuid, $8, $9::uuid, ${UTC_NOW})`,
+  },
+  insertItems: {
+    name: 'reserve_items_v1',
+    text: `INSERT INTO order_items (id, "orderId", "listingId", "flashDealId", title, "unitPriceMinor", quantity)
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::int[])`,
+  },
+  insertPayment: {
+    name: 'reserve_payment_v1',
+    text: `INSERT INTO payments (id, "payerId", "checkoutId", provider, "amountMinor", currency, "idempotencyKey", "updatedAt")
+           VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, ${UTC_NOW})`,
+  },
+} satisfies Record<string, SqlStatement>;
+
+/**
+ * The first step of the checkout saga: take stock and create the orders and
+ * the payment, in one transaction on the lean SQL path (every purchase passes
+ * here; in a flash-deal rush hundreds a second). Stock is taken with
+ * conditional UPDATEs, so concurrent buyers can never take more than exists.
+ */
+export class CheckoutRepository {
+  constructor(private readonly db: SqlDatabase) {}
+
+  async reserve(input: {
+    buyerId: string;
+    items: ReserveItem[];
+    provider: string;
+    idempotencyKey: string;
+    streamId?: string | null;
+    streamOffsetMs?: number | null;
+  }): Promise<ReserveResult> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        const taken: (ReserveItem & TakenLine)[] = [];
+        // Sorted, so concurrent checkouts lock listing rows in the same order (no deadlocks).
+        for (const item of [...input.items].sort((a, b) => (a.listingId < b.listingId ? -1 : 1))) {
+          const line = item.dealId
+            ? await takeFromDeal(tx, item.dealId, item.quantity, input.buyerId)
+            : await takeFromListing(tx, item, input.buyerId);
+          taken.push({ ...item, ...line });
+        }
+        const currency = taken[0]!.currency;
+        if (taken.some((t) => t.currency !== currency)) throw new Rollback({ ok: false, reason: 'mixed_currency' });
+        return await this.#createOrders(tx, input, taken, currency);
+      });
+    } catch (err) {
+      if (err instanceof Rollback) return err.result;
+      throw err;
+    }
+  }
+
+  async #createOrders(
+    tx: SqlExecutor,
+    input: { buyerId: string; provider: string; idempotencyKey: string; streamId?: string | null; streamOffsetMs?: number | null },
+    taken: (ReserveItem & TakenLine)[],
+    currency: string,
+  ): Promise<ReserveResult> {
+    const byShop = new Map<string, typeof taken>();
+    for (const t of taken) byShop.set(t.shopId, [...(byShop.get(t.shopId) ?? []), t]);
+    const totalMinor = taken.reduce((s, t) => s + t.priceMinor * t.quantity, 0);
+    const checkoutId = uuidv7();
+    await tx.query(sql.insertCheckout, [checkoutId, input.buyerId, totalMinor, currency]);
+    const orderIds: string[] = [];
+    const lines: ReservedLine[] = [];
+    for (const [shopId, shopLines] of byShop) {
+      const orderId = uuidv7();
+      const subtotal = shopLines.reduce((s, t) => s + t.priceMinor * t.quantity, 0);
+      const dealId = shopLines.find((t) => t.dealId)?.dealId ?? null;
+      await tx.query(sql.insertOrder, [
+        orderId,
+        input.buyerId,
+        shopId,
+        checkoutId,
+        subtotal,
+        currency,
+        input.streamId ?? null,
+        input.streamOffsetMs ?? null,
+        dealId,
+      ]);
+      await tx.query(sql.insertItems, [
+        shopLines.map(() => uuidv7()),
+        shopLines.map(() => orderId),
+        shopLines.map((t) => t.listingId),
+        shopLines.map((t) => t.dealId ?? null),
+        shopLines.map((t) => t.title),
+        shopLines.map((t) => t.priceMinor),
+        shopLines.map((t) => t.quantity),
+      ]);
+      orderIds.push(orderId);
+      for (const t of shopLines)
+        lines.push({ listingId: t.listingId, title: t.title, unitPriceMinor: t.priceMinor, quantity: t.quantity, orderId });
+    }
+    const paymentId = uuidv7();
+    await tx.query(sql.insertPayment, [paymentId, input.buyerId, checkoutId, input.provider, totalMinor, currency, input.idempotencyKey]);
+    return { ok: true, checkoutId, paymentId, totalMinor, currency, orderIds, lines };
+  }
+}
+
+/** Conditional UPDATE on the listing: never below zero, whatever the concurrency. */
+async function takeFromListing(tx: SqlExecutor, item: ReserveItem, buyerId: string): Promise<TakenLine> {
+  const [line] = await tx.query<TakenLine>(sql.takeFromListing, [item.listingId, item.quantity, buyerId]);
+  if (line) return line;
+  const [listing] = await tx.query<{ status: string; ownerId: string }>(sql.whyNot, [item.listingId]);
+  if (!listing || listing.status !== 'active') throw new Rollback({ ok: false, reason: 'not_found', listingId: item.listingId });
+  if (listing.ownerId === buyerId) throw new Rollback({ ok: false, reason: 'own_listing', listingId: item.listingId });
+  throw new Rollback({ ok: false, reason: 'out_of_stock', listingId: item.listingId });
+}
+
+/**
+ * A flash deal's units were moved out of the listing at launch, so a deal
+ * purchase takes from the deal's own counter (conditional UPDATE, inside the
+ * deal's window plus grace) and holds the buyer's limit under a per-buyer,
+ * per-deal advisory lock.
+ */
+async function takeFromDeal(tx: SqlExecutor, dealId: string, quantity: number, buyerId: string): Promise<TakenLine> {
+  await tx.query(sql.lockBuyerInDeal, [`${dealId}:${buyerId}`]);
+  const [deal] = await tx.query<{ perBuyerLimit: number; ownerId: string }>(sql.dealOwner, [dealId]);
+  if (!deal) throw new Rollback({ ok: false, reason: 'deal_over' });
+  if (deal.ownerId === buyerId) throw new Rollback({ ok: false, reason: 'own_listing' });
+  const [bought] = await tx.query<{ units: number }>(sql.boughtInDeal, [dealId, buyerId]);
+  if ((bought?.units ?? 0) + quantity > deal.perBuyerLimit) throw new Rollback({ ok: false, reason: 'buyer_limit' });
+  const [line] = await tx.query<TakenLine>(sql.takeFromDeal, [dealId, quantity]);
+  if (!line) throw new Rollback({ ok: false, reason: 'deal_over' });
+  return line;
+}

@@ -1,0 +1,41 @@
+/**
+ * What every purchase in a stream needs to know and that does not change
+ * while the show runs — the stream's start (for the order's offset into the
+ * recording) and the deal's listing and window — read once per node and kept
+ * briefly, instead of twice per purchase in a rush. Absent rows are not kept.
+ */
+export class PurchaseFacts<S extends { startedAt: Date | null }, D> {
+  readonly #streams = new Map<string, { value: S; until: number }>();
+  readonly #deals = new Map<string, { value: D; until: number }>();
+
+  constructor(
+    private readonly loadStream: (id: string) => Promise<S | null>,
+    private readonly loadDeal: (id: string) => Promise<D | null>,
+    private readonly ttlMs = 10_000,
+  ) {}
+
+  // A stream that has not started yet changes when it goes live: only a started one is kept.
+  stream(id: string): Promise<S | null> {
+    return this.#get(this.#streams, id, this.loadStream, (s) => s.startedAt !== null);
+  }
+
+  deal(id: string): Promise<D | null> {
+    return this.#get(this.#deals, id, this.loadDeal, () => true);
+  }
+
+  async #get<T>(
+    cache: Map<string, { value: T; until: number }>,
+    id: string,
+    load: (id: string) => Promise<T | null>,
+    keep: (v: T) => boolean,
+  ) {
+    const hit = cache.get(id);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const value = await load(id);
+    if (value && keep(value)) {
+      if (cache.size > 1000) cache.clear();
+      cache.set(id, { value, until: Date.now() + this.ttlMs });
+    }
+    return value;
+  }
+}
