@@ -22,39 +22,33 @@ class Rollback extends Error {
 
 // Prisma writes timestamps as UTC into `timestamp(3)` columns and sets @updatedAt itself; raw SQL does both.
 const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
-const RETURNING_LINE = `RETURNING l."shopId"::text AS "shopId", s."ownerId"::text AS "ownerId", l."priceMinor", l.currency, l.title`;
 
 const sql = {
-  takeFromListing: {
-    name: 'reserve_take_listing_v1',
-    text: `UPDATE listings l SET stock = l.stock - $2, "updatedAt" = ${UTC_NOW}
-             FROM shops s
-            WHERE l.id = $1::uuid AND s.id = l."shopId" AND l.status = 'active' AND l.stock >= $2 AND s."ownerId" <> $3::uuid
-           ${RETURNING_LINE}`,
+  listingFacts: {
+    name: 'reserve_listing_facts_v1',
+    text: `SELECT l."priceMinor", l.currency, l.title, l.status::text AS status, l."shopId"::text AS "shopId", s."ownerId"::text AS "ownerId"
+             FROM listings l JOIN shops s ON s.id = l."shopId" WHERE l.id = $1::uuid`,
   },
-  whyNot: {
-    name: 'reserve_why_not_v1',
-    text: `SELECT l.status::text AS status, s."ownerId"::text AS "ownerId" FROM listings l JOIN shops s ON s.id = l."shopId" WHERE l.id = $1::uuid`,
-  },
-  lockBuyerInDeal: { name: 'reserve_deal_lock_v1', text: `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))` },
-  dealOwner: {
-    name: 'reserve_deal_owner_v1',
-    text: `SELECT d."perBuyerLimit", s."ownerId"::text AS "ownerId"
+  dealFacts: {
+    name: 'reserve_deal_facts_v1',
+    text: `SELECT d."dealPriceMinor" AS "priceMinor", d.currency, l.title, l."shopId"::text AS "shopId", s."ownerId"::text AS "ownerId", d."perBuyerLimit"
              FROM flash_deals d JOIN listings l ON l.id = d."listingId" JOIN shops s ON s.id = l."shopId" WHERE d.id = $1::uuid`,
   },
+  lockBuyerInDeal: { name: 'reserve_deal_lock_v1', text: `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))` },
   boughtInDeal: {
     name: 'reserve_deal_bought_v1',
     text: `SELECT coalesce(sum(i.quantity), 0)::int AS units FROM order_items i JOIN orders o ON o.id = i."orderId"
             WHERE i."flashDealId" = $1::uuid AND o."buyerId" = $2::uuid AND o.status <> 'cancelled'`,
   },
+  takeFromListing: {
+    name: 'reserve_take_listing_v2',
+    text: `UPDATE listings SET stock = stock - $2, "updatedAt" = ${UTC_NOW} WHERE id = $1::uuid AND status = 'active' AND stock >= $2 RETURNING 1 AS taken`,
+  },
   takeFromDeal: {
-    name: 'reserve_take_deal_v1',
-    text: `UPDATE flash_deals d SET "soldCount" = d."soldCount" + $2
-             FROM listings l, shops s
-            WHERE d.id = $1::uuid AND l.id = d."listingId" AND s.id = l."shopId" AND d.status = 'active'
-              AND d."soldCount" + $2 <= d.quantity
-              AND now() <= d."endsAt" + d."graceMs" * interval '1 millisecond'
-           RETURNING l."shopId"::text AS "shopId", s."ownerId"::text AS "ownerId", d."dealPriceMinor" AS "priceMinor", d.currency, l.title`,
+    name: 'reserve_take_deal_v2',
+    text: `UPDATE flash_deals SET "soldCount" = "soldCount" + $2
+            WHERE id = $1::uuid AND status = 'active' AND "soldCount" + $2 <= quantity
+              AND now() <= "endsAt" + "graceMs" * interval '1 millisecond' RETURNING 1 AS taken`,
   },
   insertCheckout: {
     name: 'reserve_checkout_v1',
@@ -96,17 +90,17 @@ export class CheckoutRepository {
   }): Promise<ReserveResult> {
     try {
       return await this.db.transaction(async (tx) => {
+        // Sorted, so concurrent checkouts lock rows in the same order (no deadlocks).
+        const items = [...input.items].sort((x, y) => (x.listingId < y.listingId ? -1 : 1));
         const taken: (ReserveItem & TakenLine)[] = [];
-        // Sorted, so concurrent checkouts lock listing rows in the same order (no deadlocks).
-        for (const item of [...input.items].sort((a, b) => (a.listingId < b.listingId ? -1 : 1))) {
-          const line = item.dealId
-            ? await takeFromDeal(tx, item.dealId, item.quantity, input.buyerId)
-            : await takeFromListing(tx, item, input.buyerId);
-          taken.push({ ...item, ...line });
-        }
+        for (const item of items) taken.push({ ...item, ...(await lineFor(tx, item, input.buyerId)) });
         const currency = taken[0]!.currency;
         if (taken.some((t) => t.currency !== currency)) throw new Rollback({ ok: false, reason: 'mixed_currency' });
-        return await this.#createOrders(tx, input, taken, currency);
+        const reserved = await this.#createOrders(tx, input, taken, currency);
+        // Stock last: a popular listing's (or a flash deal's) row is locked from this UPDATE to the
+        // COMMIT only, not for the whole transaction — that row is what every buyer queues on.
+        for (const item of items) await take(tx, item);
+        return reserved;
       });
     } catch (err) {
       if (err instanceof Rollback) return err.result;
@@ -161,30 +155,35 @@ export class CheckoutRepository {
   }
 }
 
-/** Conditional UPDATE on the listing: never below zero, whatever the concurrency. */
-async function takeFromListing(tx: SqlExecutor, item: ReserveItem, buyerId: string): Promise<TakenLine> {
-  const [line] = await tx.query<TakenLine>(sql.takeFromListing, [item.listingId, item.quantity, buyerId]);
-  if (line) return line;
-  const [listing] = await tx.query<{ status: string; ownerId: string }>(sql.whyNot, [item.listingId]);
-  if (!listing || listing.status !== 'active') throw new Rollback({ ok: false, reason: 'not_found', listingId: item.listingId });
-  if (listing.ownerId === buyerId) throw new Rollback({ ok: false, reason: 'own_listing', listingId: item.listingId });
-  throw new Rollback({ ok: false, reason: 'out_of_stock', listingId: item.listingId });
+/** What the order line records (price, title, shop), and whether this buyer may buy it at all. */
+async function lineFor(tx: SqlExecutor, item: ReserveItem, buyerId: string): Promise<TakenLine> {
+  if (!item.dealId) {
+    const [listing] = await tx.query<TakenLine & { status: string }>(sql.listingFacts, [item.listingId]);
+    if (!listing || listing.status !== 'active') throw new Rollback({ ok: false, reason: 'not_found', listingId: item.listingId });
+    if (listing.ownerId === buyerId) throw new Rollback({ ok: false, reason: 'own_listing', listingId: item.listingId });
+    return listing;
+  }
+  // The buyer's limit is held under a per-buyer, per-deal advisory lock: two of their own purchases
+  // cannot both pass the count below.
+  await tx.query(sql.lockBuyerInDeal, [`${item.dealId}:${buyerId}`]);
+  const [deal] = await tx.query<TakenLine & { perBuyerLimit: number }>(sql.dealFacts, [item.dealId]);
+  if (!deal) throw new Rollback({ ok: false, reason: 'deal_over' });
+  if (deal.ownerId === buyerId) throw new Rollback({ ok: false, reason: 'own_listing' });
+  const [bought] = await tx.query<{ units: number }>(sql.boughtInDeal, [item.dealId, buyerId]);
+  if ((bought?.units ?? 0) + item.quantity > deal.perBuyerLimit) throw new Rollback({ ok: false, reason: 'buyer_limit' });
+  return deal;
 }
 
 /**
- * A flash deal's units were moved out of the listing at launch, so a deal
- * purchase takes from the deal's own counter (conditional UPDATE, inside the
- * deal's window plus grace) and holds the buyer's limit under a per-buyer,
- * per-deal advisory lock.
+ * Conditional UPDATEs: a listing's stock never goes below zero, a flash deal
+ * (whose units were moved out of the listing at launch) never sells more than
+ * its quantity or outside its window plus grace — whatever the concurrency.
  */
-async function takeFromDeal(tx: SqlExecutor, dealId: string, quantity: number, buyerId: string): Promise<TakenLine> {
-  await tx.query(sql.lockBuyerInDeal, [`${dealId}:${buyerId}`]);
-  const [deal] = await tx.query<{ perBuyerLimit: number; ownerId: string }>(sql.dealOwner, [dealId]);
-  if (!deal) throw new Rollback({ ok: false, reason: 'deal_over' });
-  if (deal.ownerId === buyerId) throw new Rollback({ ok: false, reason: 'own_listing' });
-  const [bought] = await tx.query<{ units: number }>(sql.boughtInDeal, [dealId, buyerId]);
-  if ((bought?.units ?? 0) + quantity > deal.perBuyerLimit) throw new Rollback({ ok: false, reason: 'buyer_limit' });
-  const [line] = await tx.query<TakenLine>(sql.takeFromDeal, [dealId, quantity]);
-  if (!line) throw new Rollback({ ok: false, reason: 'deal_over' });
-  return line;
+async function take(tx: SqlExecutor, item: ReserveItem): Promise<void> {
+  const rows = await tx.query<{ taken: number }>(item.dealId ? sql.takeFromDeal : sql.takeFromListing, [
+    item.dealId ?? item.listingId,
+    item.quantity,
+  ]);
+  if (rows.length > 0) return;
+  throw new Rollback(item.dealId ? { ok: false, reason: 'deal_over' } : { ok: false, reason: 'out_of_stock', listingId: item.listingId });
 }
