@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { runDealBench } from '../src/deal/run.js';
+
+/**
+ * Keeps `npm run bench -- deal` from rotting: the real scenario (a real api
+ * node on a fresh database and Redis, buyer processes, the naive server) at a
+ * tiny size. Not a performance test: it checks that every press is answered
+ * and nothing is oversold, in both modes.
+ */
+describe('deal bench (tiny)', () => {
+  it('answers every press in both modes, sells exactly the units, oversells nothing', { timeout: 180_000 }, async () => {
+    const report = await runDealBench(
+      {
+        buyers: 60,
+        units: 10,
+        perBuyerLimit: 1,
+        spreadMs: 200,
+        buyerProcesses: 2,
+        adminUrl: process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+        redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      },
+      () => undefined,
+    );
+    expect(report.modes.map((m) => m.mode)).toEqual(['hawker', 'naive']);
+    for (const m of report.modes) {
+      expect(m).toMatchObject({ attempts: 60, acked: 60, lost: 0, sold: 10, oversold: 0, overLimitBuyers: 0 });
+      expect(m.codes).toEqual({ ok: 10, deal_sold_out: 50 });
+      expect(m.attemptsPerSecond).toBeGreaterThan(0);
+      expect(m.ackLatencyMs.samples).toBe(60);
+    }
+    expect(report.modes[0]!.ledgerProblems).toBe(0);
+  });
+});
