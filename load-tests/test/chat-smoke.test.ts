@@ -47,6 +47,7 @@ describe('chat bench (tiny)', () => {
       expect(m.totals.perSocket).toEqual({ min: m.accepted, max: m.accepted });
       expect(m.latencyMs.samples).toBeGreaterThan(0);
       expect(m.fanoutLatencyMs.samples).toBeGreaterThan(0);
+      expect(m.broadcast.wallMs).toBeGreaterThanOrEqual(0);
     }
     expect(report.modes[1]!.totals.batchFrames).toBe(0);
     expect(report.wire).toEqual({ perMessageDeflate: false, negotiatedExtensions: '' });

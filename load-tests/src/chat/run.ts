@@ -139,6 +139,7 @@ async function runMode(
       failed: joined.failed,
       connectSeconds,
       senders: senders.connected,
+      broadcast,
     });
     fillWindow(result, a, b, loop);
     fillTotals(result, finals, status, drainMs, drained.timedOut);

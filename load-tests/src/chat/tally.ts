@@ -19,7 +19,7 @@ export function modeResult(
   mode: ModeName,
   chatBatchMs: number,
   o: ChatBenchOptions,
-  c: { inRoom: number; failed: number; connectSeconds: number; senders: number },
+  c: { inRoom: number; failed: number; connectSeconds: number; senders: number; broadcast: ModeResult['broadcast'] },
 ): ModeResult {
   return {
     mode,
@@ -59,7 +59,7 @@ export function modeResult(
       messageFrames: 0,
       batchFrames: 0,
     },
-    broadcast: { cpuMs: 0, wallMs: 0, cpuMicrosPerViewer: 0 },
+    broadcast: c.broadcast,
     latencyMs: summarizeHistogram([]),
     latencyAllMs: summarizeHistogram([]),
     fanoutLatencyMs: summarizeHistogram([]),
