@@ -92,6 +92,33 @@ describe('ledger transfers', () => {
   });
 });
 
+describe('ledger self-check', () => {
+  it('reports an entry that belongs to no transfer (the entries table has no foreign keys)', async () => {
+    const prisma = api.services.db.prisma;
+    const orphanTransfer = randomUUID();
+    const problems = await prisma
+      .$transaction(async (tx) => {
+        const [account] = await tx.$queryRawUnsafe<{ id: string }[]>('SELECT id::text FROM ledger_accounts LIMIT 1');
+        await tx.$executeRawUnsafe(
+          'INSERT INTO ledger_entries ("transferId", "accountId", amount) VALUES ($1::uuid, $2::uuid, 0)',
+          orphanTransfer,
+          account!.id,
+        );
+        // Rolled back below: the check sees the orphan only inside this transaction.
+        throw new CheckResult(await checkLedger(tx));
+      })
+      .catch((r: unknown) => (r instanceof CheckResult ? r.problems : Promise.reject(r as Error)));
+    expect(problems).toContainEqual(expect.objectContaining({ kind: 'orphan_entry', transferId: orphanTransfer }));
+    expect(await checkLedger(prisma)).toEqual([]);
+  });
+});
+
+class CheckResult extends Error {
+  constructor(readonly problems: Awaited<ReturnType<typeof checkLedger>>) {
+    super('check result');
+  }
+}
+
 describe('standalone transfers (group-committed)', () => {
   async function user(tag: string): Promise<string> {
     const id = randomUUID();

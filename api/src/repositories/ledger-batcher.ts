@@ -11,7 +11,7 @@ export type ResolvedTransfer = {
   amounts: bigint[];
 };
 
-/** How a batched transfer failed, as `ledger_post_batch` reports it (the SQL error text). */
+/** How a batched transfer failed, as `ledger_post_many` reports it. */
 export class BatchedTransferError extends Error {
   constructor(readonly reason: string) {
     super(reason);
@@ -20,8 +20,8 @@ export class BatchedTransferError extends Error {
 }
 
 const POST_BATCH: SqlStatement = {
-  name: 'ledger_post_batch_v1',
-  text: `SELECT transfer_id::text AS transfer_id, error FROM ledger_post_batch(
+  name: 'ledger_post_many_v1',
+  text: `SELECT transfer_id::text AS transfer_id, error FROM ledger_post_many(
            $1::"LedgerTransferKind"[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int[], $7::uuid[], $8::bigint[])`,
 };
 
@@ -29,7 +29,7 @@ type Pending = { transfer: ResolvedTransfer; resolve: (id: string) => void; reje
 
 /**
  * Group commit for standalone transfers. Concurrent callers' transfers are
- * sent together as one `ledger_post_batch` call: one round trip, one commit
+ * sent together as one `ledger_post_many` call: one round trip, one commit
  * (one WAL flush) for the lot, where PostgreSQL otherwise pays each of those
  * per transfer. No timer: a transfer that finds the pipe idle goes at once, so
  * a quiet ledger adds no latency; under load, whatever queued while the
@@ -42,7 +42,8 @@ export class TransferBatcher {
 
   constructor(
     private readonly sql: SqlExecutor,
-    private readonly options: { maxBatch: number; maxInFlight: number } = { maxBatch: 128, maxInFlight: 2 },
+    // A few batches in flight keep both cores busy; more would only queue on the pool.
+    private readonly options: { maxBatch: number; maxInFlight: number } = { maxBatch: 64, maxInFlight: 4 },
   ) {}
 
   submit(transfer: ResolvedTransfer): Promise<string> {
@@ -82,7 +83,13 @@ export class TransferBatcher {
         else p.reject(new BatchedTransferError(row?.error ?? 'ledger_batch_short_result'));
       });
     } catch (err) {
-      // The whole statement failed (connection lost, …): nothing in it committed.
+      // The whole statement failed, so nothing in it committed. A business key booked by a
+      // concurrent batch (another node) fails the lot at the unique index: send each alone.
+      if ((err as { code?: string }).code === '23505') {
+        if (batch.length === 1) batch[0]!.reject(new BatchedTransferError('ledger_duplicate_transfer'));
+        else await Promise.all(batch.map((p) => this.#send([p])));
+        return;
+      }
       for (const p of batch) p.reject(err as Error);
     }
   }

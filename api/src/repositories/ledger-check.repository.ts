@@ -4,12 +4,15 @@ export type LedgerProblem =
   | { kind: 'unbalanced_transfer'; transferId: string; sum: string }
   | { kind: 'balance_drift'; code: string; balance: string; fromEntries: string }
   | { kind: 'below_floor'; code: string; balance: string; floor: string }
-  | { kind: 'escrow_mismatch'; orderId: string; status: string; escrow: string; expected: string };
+  | { kind: 'escrow_mismatch'; orderId: string; status: string; escrow: string; expected: string }
+  | { kind: 'orphan_entry'; entryId: string; transferId: string; accountId: string };
 
 /**
  * The ledger's self-check, all in SQL: every transfer sums to zero, every
  * cached balance equals the sum of its entries, no account is below its floor,
- * and every order's escrow holds what its state says it should.
+ * every entry belongs to a transfer and an account (the table has no foreign
+ * keys: see schema.prisma), and every order's escrow holds what its state
+ * says it should.
  */
 export async function checkLedger(db: Db): Promise<LedgerProblem[]> {
   const unbalanced = await db.$queryRawUnsafe<{ id: string; sum: bigint }[]>(
@@ -19,6 +22,11 @@ export async function checkLedger(db: Db): Promise<LedgerProblem[]> {
     `SELECT a.code, a.balance, coalesce(sum(e.amount), 0)::bigint AS from_entries
        FROM ledger_accounts a LEFT JOIN ledger_entries e ON e."accountId" = a.id
       GROUP BY a.id HAVING a.balance <> coalesce(sum(e.amount), 0)`,
+  );
+  const orphans = await db.$queryRawUnsafe<{ id: bigint; transfer_id: string; account_id: string }[]>(
+    `SELECT e.id, e."transferId"::text AS transfer_id, e."accountId"::text AS account_id FROM ledger_entries e
+      WHERE NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.id = e."transferId")
+         OR NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.id = e."accountId")`,
   );
   const belowFloor = await db.$queryRawUnsafe<{ code: string; balance: bigint; floor: bigint }[]>(
     `SELECT code, balance, floor FROM ledger_accounts WHERE floor IS NOT NULL AND balance < floor`,
@@ -41,6 +49,12 @@ export async function checkLedger(db: Db): Promise<LedgerProblem[]> {
       code: r.code,
       balance: String(r.balance),
       fromEntries: String(r.from_entries),
+    })),
+    ...orphans.map((r): LedgerProblem => ({
+      kind: 'orphan_entry',
+      entryId: String(r.id),
+      transferId: r.transfer_id,
+      accountId: r.account_id,
     })),
     ...belowFloor.map((r): LedgerProblem => ({ kind: 'below_floor', code: r.code, balance: String(r.balance), floor: String(r.floor) })),
     ...escrow

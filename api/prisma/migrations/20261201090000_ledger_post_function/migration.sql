@@ -50,11 +50,12 @@ $$;
 
 -- Group commit for standalone transfers: many independent transfers in one
 -- statement and one commit (LedgerRepository.transfer batches concurrent
--- callers). Each transfer runs in its own subtransaction, so a floor breach or
--- a duplicate business key fails that transfer alone; the others commit.
--- Every account of the batch is locked first, in id order, so two batches (on
--- any api node) never wait on each other in a cycle.
-CREATE FUNCTION ledger_post_batch(
+-- callers). Set-based: the batch's accounts are locked once, in id order (so
+-- two batches, on any api node, never wait on each other in a cycle); each
+-- transfer is checked in order against the running balances (its floor, its
+-- balance, its business key) and refused alone if it fails; then one UPDATE
+-- writes the balances and two INSERTs write every transfer and entry.
+CREATE FUNCTION ledger_post_many(
   p_kinds "LedgerTransferKind"[],
   p_order_ids UUID[],
   p_payment_ids UUID[],
@@ -66,26 +67,72 @@ CREATE FUNCTION ledger_post_batch(
 ) RETURNS TABLE (transfer_id UUID, error TEXT)
 LANGUAGE plpgsql AS $$
 DECLARE
+  n INT := cardinality(p_kinds);
+  v_ids UUID[];
+  v_balance BIGINT[];
+  v_floor BIGINT[];
+  v_trial BIGINT[];
+  v_booked TEXT[];
+  v_transfer UUID[] := array_fill(NULL::UUID, ARRAY[n]);
+  v_error TEXT[] := array_fill(NULL::TEXT, ARRAY[n]);
+  v_owner INT[] := array_fill(0, ARRAY[cardinality(p_accounts)]);
   v_first INT := 1;
   v_last INT;
+  v_pos INT;
+  v_sum BIGINT;
 BEGIN
-  PERFORM 1 FROM ledger_accounts WHERE id = ANY (p_accounts) ORDER BY id FOR UPDATE;
-  FOR i IN 1 .. cardinality(p_kinds) LOOP
+  SELECT array_agg(a.id ORDER BY a.id), array_agg(a.balance ORDER BY a.id), array_agg(a.floor ORDER BY a.id)
+    INTO v_ids, v_balance, v_floor
+    FROM (SELECT id, balance, floor FROM ledger_accounts WHERE id = ANY (p_accounts) ORDER BY id FOR UPDATE) a;
+  SELECT coalesce(array_agg(t."idempotencyKey"), '{}') INTO v_booked
+    FROM ledger_transfers t WHERE t."idempotencyKey" = ANY (p_idempotency_keys);
+  FOR i IN 1 .. n LOOP
     v_last := v_first + p_sizes[i] - 1;
-    BEGIN
-      transfer_id := ledger_post(p_kinds[i], p_order_ids[i], p_payment_ids[i], p_idempotency_keys[i], p_memos[i],
-                                 p_accounts[v_first:v_last], p_amounts[v_first:v_last]);
-      error := NULL;
-    EXCEPTION
-      WHEN unique_violation THEN
-        transfer_id := NULL;
-        error := 'ledger_duplicate_transfer';
-      WHEN raise_exception THEN
-        transfer_id := NULL;
-        error := SQLERRM;
-    END;
-    RETURN NEXT;
+    v_trial := v_balance;
+    v_sum := 0;
+    FOR j IN v_first .. v_last LOOP
+      v_owner[j] := i;
+      v_pos := array_position(v_ids, p_accounts[j]);
+      IF v_pos IS NULL THEN
+        v_error[i] := 'ledger_unknown_account:' || p_accounts[j];
+        EXIT;
+      END IF;
+      v_trial[v_pos] := v_trial[v_pos] + p_amounts[j];
+      v_sum := v_sum + p_amounts[j];
+    END LOOP;
+    IF v_error[i] IS NULL AND (v_sum <> 0 OR p_sizes[i] < 2) THEN
+      v_error[i] := 'ledger_unbalanced';
+    END IF;
+    IF v_error[i] IS NULL AND p_idempotency_keys[i] IS NOT NULL AND p_idempotency_keys[i] = ANY (v_booked) THEN
+      v_error[i] := 'ledger_duplicate_transfer';
+    END IF;
+    IF v_error[i] IS NULL THEN
+      FOR j IN v_first .. v_last LOOP
+        v_pos := array_position(v_ids, p_accounts[j]);
+        IF v_floor[v_pos] IS NOT NULL AND v_trial[v_pos] < v_floor[v_pos] THEN
+          v_error[i] := 'ledger_insufficient_funds:' || p_accounts[j];
+          EXIT;
+        END IF;
+      END LOOP;
+    END IF;
+    IF v_error[i] IS NULL THEN
+      v_balance := v_trial;
+      v_transfer[i] := gen_random_uuid();
+      IF p_idempotency_keys[i] IS NOT NULL THEN
+        v_booked := v_booked || p_idempotency_keys[i];
+      END IF;
+    END IF;
     v_first := v_last + 1;
   END LOOP;
+  UPDATE ledger_accounts a SET balance = u.balance
+    FROM unnest(v_ids, v_balance) AS u(id, balance)
+   WHERE a.id = u.id AND a.balance <> u.balance;
+  INSERT INTO ledger_transfers (id, kind, "orderId", "paymentId", "idempotencyKey", memo)
+  SELECT v_transfer[i], p_kinds[i], p_order_ids[i], p_payment_ids[i], p_idempotency_keys[i], coalesce(p_memos[i], '')
+    FROM generate_subscripts(p_kinds, 1) AS i WHERE v_transfer[i] IS NOT NULL;
+  INSERT INTO ledger_entries ("transferId", "accountId", amount)
+  SELECT v_transfer[v_owner[j]], p_accounts[j], p_amounts[j]
+    FROM generate_subscripts(p_accounts, 1) AS j WHERE v_transfer[v_owner[j]] IS NOT NULL;
+  RETURN QUERY SELECT v_transfer[i], v_error[i] FROM generate_subscripts(p_kinds, 1) AS i ORDER BY i;
 END
 $$;
