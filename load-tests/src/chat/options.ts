@@ -65,9 +65,9 @@ export const USAGE = `usage: npm run bench -- chat [options]
   --batch-ms MS         CHAT_BATCH_MS of the batched mode (default 100)
   --senders N           users taking turns (default 1.5 × rate)
   --processes N         viewer processes (default 2)
-  --join server|event   server: the bench puts the viewers into the room (default);
-                        event: every viewer sends room:join (each join broadcasts
-                        viewers:count to the room, which is quadratic in N)
+  --join server|event   server: the bench puts the viewers into the room itself (default);
+                        event: every viewer sends room:join (the real join path:
+                        presence, snapshot; ~80-90 s for 10,000 on 2 vCPUs per mode)
   --out DIR             results directory (default load-tests/results)
   --no-write            print only`;
 
