@@ -12,21 +12,30 @@ import { LedgerRepository } from '../../../api/src/repositories/ledger.repositor
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-export type LedgerBenchOptions = { clients: number[]; seconds: number; accounts: number; pgbenchScale: number; adminUrl: string };
+export type LedgerBenchOptions = {
+  clients: number[];
+  seconds: number;
+  rounds: number;
+  accounts: number;
+  pgbenchScale: number;
+  adminUrl: string;
+};
 
 export type TransferMode = 'batched' | 'statement' | 'transaction';
 
 export type LedgerPoint = {
   clients: number;
-  /** Mean of a pgbench run before and after the transfer runs at this client count (the machine drifts). */
+  /** Median over the rounds (each round runs pgbench and every mode, in rotated order). */
   pgbenchTps: number;
-  pgbenchRuns: [number, number];
+  pgbenchRuns: number[];
   /** LedgerRepository.transfer: standalone transfers, group-committed across concurrent callers. */
   batchedTps: number;
   /** A transfer as one atomic statement (autocommit): `ledger_post` on the lean SQL path. */
   transferTps: number;
   /** A transfer inside an explicit transaction (BEGIN, transfer, COMMIT), as the payment capture uses it. */
   transferInTxTps: number;
+  /** Median of each round's mode ÷ that round's pgbench: the machine drifts, a round is minutes apart at most. */
+  ratio: Record<TransferMode, number>;
 };
 
 export type LedgerReport = {
@@ -70,24 +79,39 @@ export async function runLedgerBench(o: LedgerBenchOptions, log: (line: string) 
     await run('pgbench', ['-i', '-q', '-s', String(o.pgbenchScale), dbUrl]);
     const points: LedgerPoint[] = [];
     let transfers = 0;
+    const segments = ['pgbench', 'batched', 'statement', 'transaction'] as const;
     for (const clients of o.clients) {
-      const before = await pgbench(dbUrl, clients, o.seconds);
-      const batched = await transfersPerSecond(dbUrl, clients, o.seconds, o.accounts, 'batched');
-      const statement = await transfersPerSecond(dbUrl, clients, o.seconds, o.accounts, 'statement');
-      const inTx = await transfersPerSecond(dbUrl, clients, o.seconds, o.accounts, 'transaction');
-      const after = await pgbench(dbUrl, clients, o.seconds);
-      const pgbenchTps = (before + after) / 2;
-      transfers += batched.count + statement.count + inTx.count;
-      points.push({
+      const runs: Record<(typeof segments)[number], number[]> = { pgbench: [], batched: [], statement: [], transaction: [] };
+      const ratios: Record<TransferMode, number[]> = { batched: [], statement: [], transaction: [] };
+      for (let round = 0; round < o.rounds; round++) {
+        // Rotated, so no mode always runs right after pgbench's writes (or first on a cold pool),
+        // and a checkpoint before each segment so none inherits another's dirty buffers.
+        const order = segments.map((_, i) => segments[(i + round) % segments.length]!);
+        const tps: Partial<Record<(typeof segments)[number], number>> = {};
+        for (const seg of order) {
+          await admin.query('CHECKPOINT');
+          if (seg === 'pgbench') tps.pgbench = await pgbench(dbUrl, clients, o.seconds);
+          else {
+            const r = await transfersPerSecond(dbUrl, clients, o.seconds, o.accounts, seg);
+            transfers += r.count;
+            tps[seg] = r.tps;
+          }
+          runs[seg].push(tps[seg]!);
+        }
+        for (const m of ['batched', 'statement', 'transaction'] as const) ratios[m].push(tps[m]! / tps.pgbench!);
+      }
+      const point: LedgerPoint = {
         clients,
-        pgbenchTps,
-        pgbenchRuns: [before, after],
-        batchedTps: batched.tps,
-        transferTps: statement.tps,
-        transferInTxTps: inTx.tps,
-      });
+        pgbenchTps: median(runs.pgbench),
+        pgbenchRuns: runs.pgbench,
+        batchedTps: median(runs.batched),
+        transferTps: median(runs.statement),
+        transferInTxTps: median(runs.transaction),
+        ratio: { batched: median(ratios.batched), statement: median(ratios.statement), transaction: median(ratios.transaction) },
+      };
+      points.push(point);
       log(
-        `${clients} clients: pgbench ${before.toFixed(0)}/${after.toFixed(0)} tps; batched ${batched.tps.toFixed(0)}/s (${ratio(batched.tps, pgbenchTps)}×); one statement ${statement.tps.toFixed(0)}/s (${ratio(statement.tps, pgbenchTps)}×); in a transaction ${inTx.tps.toFixed(0)}/s (${ratio(inTx.tps, pgbenchTps)}×)`,
+        `${clients} clients (median of ${o.rounds} rounds): pgbench ${point.pgbenchTps.toFixed(0)} tps; batched ${point.batchedTps.toFixed(0)}/s (${point.ratio.batched.toFixed(2)}×); one statement ${point.transferTps.toFixed(0)}/s (${point.ratio.statement.toFixed(2)}×); in a transaction ${point.transferInTxTps.toFixed(0)}/s (${point.ratio.transaction.toFixed(2)}×)`,
       );
     }
     const db = await openDatabase({ kind: 'postgres', url: dbUrl }, 2);
@@ -101,9 +125,9 @@ export async function runLedgerBench(o: LedgerBenchOptions, log: (line: string) 
       options: o,
       points,
       summary: {
-        worstRatioBatched: Math.min(...points.map((p) => p.batchedTps / p.pgbenchTps)),
-        worstRatioStatement: Math.min(...points.map((p) => p.transferTps / p.pgbenchTps)),
-        worstRatioInTx: Math.min(...points.map((p) => p.transferInTxTps / p.pgbenchTps)),
+        worstRatioBatched: Math.min(...points.map((p) => p.ratio.batched)),
+        worstRatioStatement: Math.min(...points.map((p) => p.ratio.statement)),
+        worstRatioInTx: Math.min(...points.map((p) => p.ratio.transaction)),
         transfers,
         selfCheckProblems: problems.length,
       },
@@ -114,8 +138,10 @@ export async function runLedgerBench(o: LedgerBenchOptions, log: (line: string) 
   }
 }
 
-function ratio(a: number, b: number): string {
-  return (a / b).toFixed(2);
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 async function pgbench(url: string, clients: number, seconds: number): Promise<number> {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { lineChart } from '../report/svg-chart.js';
 import { runLedgerBench, type LedgerReport } from '../ledger/run.js';
 
-const USAGE = `usage: npm run bench -- ledger [--quick] [--clients 1,4,8,16] [--seconds 10] [--no-write]
+const USAGE = `usage: npm run bench -- ledger [--quick] [--clients 1,4,8,16] [--seconds 4] [--rounds 3] [--no-write]
 Escrow ledger transfers per second against pgbench -b tpcb-like on the same PostgreSQL
 (BENCH_DATABASE_URL admin connection; default postgresql://postgres@127.0.0.1:5432/postgres).`;
 
@@ -21,8 +21,9 @@ export async function main(argv: string[]): Promise<number> {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const clients = (value('--clients') ?? (quick ? '4' : '1,4,8,16')).split(',').map(Number);
-  const seconds = Number(value('--seconds') ?? (quick ? 3 : 10));
-  if (clients.some((c) => !Number.isInteger(c) || c < 1 || c > 64) || !(seconds >= 1 && seconds <= 120)) {
+  const seconds = Number(value('--seconds') ?? (quick ? 2 : 4));
+  const rounds = Number(value('--rounds') ?? (quick ? 1 : 3));
+  if (clients.some((c) => !Number.isInteger(c) || c < 1 || c > 64) || !(seconds >= 1 && seconds <= 120) || !(rounds >= 1 && rounds <= 9)) {
     console.error(USAGE);
     return 2;
   }
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     {
       clients,
       seconds,
+      rounds,
       accounts: 1000,
       pgbenchScale: 16,
       adminUrl: process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
@@ -71,9 +73,9 @@ async function write(report: LedgerReport): Promise<string[]> {
         title: 'ratio to pgbench',
         yLabel: '×',
         series: [
-          { name: 'batched', color: '#16a34a', points: report.points.map((p) => [p.clients, p.batchedTps / p.pgbenchTps] as const) },
-          { name: 'statement', color: '#e11d48', points: report.points.map((p) => [p.clients, p.transferTps / p.pgbenchTps] as const) },
-          { name: 'in tx', color: '#2563eb', points: report.points.map((p) => [p.clients, p.transferInTxTps / p.pgbenchTps] as const) },
+          { name: 'batched', color: '#16a34a', points: report.points.map((p) => [p.clients, p.ratio.batched] as const) },
+          { name: 'statement', color: '#e11d48', points: report.points.map((p) => [p.clients, p.ratio.statement] as const) },
+          { name: 'in tx', color: '#2563eb', points: report.points.map((p) => [p.clients, p.ratio.transaction] as const) },
         ],
         thresholds: [{ y: 1, label: 'target 1.0×' }],
       },

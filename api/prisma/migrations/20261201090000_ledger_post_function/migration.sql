@@ -8,6 +8,17 @@
 -- same accounts always lock them in the same order and cannot deadlock. A
 -- floor breach (or an unknown account) raises, which rolls back the caller's
 -- statement and transaction.
+-- Time-ordered ids (UUIDv7, as Prisma's uuid(7) makes them) for rows the ledger
+-- functions insert: new transfers land at the right edge of their indexes
+-- instead of on random pages (fewer pages touched, fewer full-page images in
+-- the WAL after each checkpoint).
+CREATE FUNCTION ledger_uuid_v7() RETURNS UUID
+LANGUAGE sql VOLATILE AS $$
+  SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
+    PLACING substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6),
+    52, 1), 53, 1), 'hex')::uuid
+$$;
+
 CREATE FUNCTION ledger_post(
   p_kind "LedgerTransferKind",
   p_order_id UUID,
@@ -19,27 +30,50 @@ CREATE FUNCTION ledger_post(
 ) RETURNS UUID
 LANGUAGE plpgsql AS $$
 DECLARE
-  v_transfer UUID := gen_random_uuid();
-  v_move RECORD;
+  v_transfer UUID := ledger_uuid_v7();
+  v_move INT;
+  v_net RECORD;
+  v_sum BIGINT := 0;
 BEGIN
   IF cardinality(p_accounts) < 2 OR cardinality(p_accounts) <> cardinality(p_amounts) THEN
     RAISE EXCEPTION 'ledger_unbalanced: % accounts, % amounts', cardinality(p_accounts), cardinality(p_amounts);
   END IF;
-  IF (SELECT sum(a) FROM unnest(p_amounts) AS a) <> 0 THEN
-    RAISE EXCEPTION 'ledger_unbalanced: entries sum to %', (SELECT sum(a) FROM unnest(p_amounts) AS a);
+  -- Most transfers move money between two accounts: no netting query for those.
+  IF cardinality(p_accounts) = 2 AND p_accounts[1] <> p_accounts[2] THEN
+    IF p_amounts[1] + p_amounts[2] <> 0 THEN
+      RAISE EXCEPTION 'ledger_unbalanced: entries sum to %', p_amounts[1] + p_amounts[2];
+    END IF;
+    FOR i IN 1 .. 2 LOOP
+      v_move := CASE WHEN (p_accounts[1] < p_accounts[2]) = (i = 1) THEN 1 ELSE 2 END;
+      UPDATE ledger_accounts SET balance = balance + p_amounts[v_move]
+      WHERE id = p_accounts[v_move] AND (floor IS NULL OR balance + p_amounts[v_move] >= floor);
+      IF NOT FOUND THEN
+        RAISE EXCEPTION 'ledger_insufficient_funds:%', p_accounts[v_move];
+      END IF;
+    END LOOP;
+    INSERT INTO ledger_transfers (id, kind, "orderId", "paymentId", "idempotencyKey", memo)
+    VALUES (v_transfer, p_kind, p_order_id, p_payment_id, p_idempotency_key, coalesce(p_memo, ''));
+    INSERT INTO ledger_entries ("transferId", "accountId", amount)
+    VALUES (v_transfer, p_accounts[1], p_amounts[1]), (v_transfer, p_accounts[2], p_amounts[2]);
+    RETURN v_transfer;
   END IF;
-  FOR v_move IN
+  FOR v_net IN
     SELECT u.account_id, sum(u.amount) AS amount
     FROM unnest(p_accounts, p_amounts) AS u(account_id, amount)
     GROUP BY u.account_id
     ORDER BY u.account_id
   LOOP
-    UPDATE ledger_accounts SET balance = balance + v_move.amount
-    WHERE id = v_move.account_id AND (floor IS NULL OR balance + v_move.amount >= floor);
+    UPDATE ledger_accounts SET balance = balance + v_net.amount
+    WHERE id = v_net.account_id AND (floor IS NULL OR balance + v_net.amount >= floor);
     IF NOT FOUND THEN
-      RAISE EXCEPTION 'ledger_insufficient_funds:%', v_move.account_id;
+      RAISE EXCEPTION 'ledger_insufficient_funds:%', v_net.account_id;
     END IF;
+    v_sum := v_sum + v_net.amount;
   END LOOP;
+  -- Raising rolls the balance updates above back with the statement.
+  IF v_sum <> 0 THEN
+    RAISE EXCEPTION 'ledger_unbalanced: entries sum to %', v_sum;
+  END IF;
   INSERT INTO ledger_transfers (id, kind, "orderId", "paymentId", "idempotencyKey", memo)
   VALUES (v_transfer, p_kind, p_order_id, p_payment_id, p_idempotency_key, coalesce(p_memo, ''));
   INSERT INTO ledger_entries ("transferId", "accountId", amount)
@@ -117,7 +151,7 @@ BEGIN
     END IF;
     IF v_error[i] IS NULL THEN
       v_balance := v_trial;
-      v_transfer[i] := gen_random_uuid();
+      v_transfer[i] := ledger_uuid_v7();
       IF p_idempotency_keys[i] IS NOT NULL THEN
         v_booked := v_booked || p_idempotency_keys[i];
       END IF;

@@ -1,2 +1,0 @@
--- DropIndex
-DROP INDEX "ledger_transfers_kind_createdAt_idx";
