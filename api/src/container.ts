@@ -2,6 +2,7 @@ import type { ApiConfig } from './config.js';
 import { openDatabase, type Database } from './repositories/db/client.js';
 import { createDealGate } from './repositories/deal-gate.repository.js';
 import { CheckoutRepository } from './repositories/checkout.repository.js';
+import { ChatPostRepository } from './repositories/chat-post.repository.js';
 import { ListingRepository } from './repositories/listing.repository.js';
 import { MediaServerClient } from './repositories/media.client.js';
 import { createPresenceRepository, type PresenceRepository } from './repositories/presence.repository.js';
@@ -80,7 +81,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const events = new DomainEvents(logger.child({ component: 'events' }));
   // 5 messages of burst, then one per second per user, across all nodes when Redis is configured.
   const chatRepo = new ChatRepository(db.prisma);
-  const chat = new ChatService(chatRepo, createTokenBucket(redis, 5, 1), events);
+  const chat = new ChatService(chatRepo, new ChatPostRepository(db.sql), createTokenBucket(redis, 5, 1), events);
   const pins = new PinService(new PinRepository(db.prisma), chatRepo, events, (key) => `/api/media/images/${encodeURIComponent(key)}`);
   const media = new MediaServerClient(config.mediaUrl, config.mediaTokenSecret);
   const imageUrl = (key: string) => `/api/media/images/${encodeURIComponent(key)}`;

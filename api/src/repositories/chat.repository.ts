@@ -30,20 +30,10 @@ export class ChatRepository {
     ]);
   }
 
-  createMessage(streamId: string, userId: string, text: string) {
-    return this.prisma.chatMessage.create({ data: { streamId, userId, text }, select: messageView });
-  }
-
   recent(streamId: string, limit = 50) {
     return this.prisma.chatMessage
       .findMany({ where: { streamId, deletedAt: null }, select: messageView, orderBy: { createdAt: 'desc' }, take: limit })
       .then((rows) => rows.reverse());
-  }
-
-  lastMessageAt(streamId: string, userId: string) {
-    return this.prisma.chatMessage
-      .findFirst({ where: { streamId, userId }, orderBy: { createdAt: 'desc' }, select: { createdAt: true } })
-      .then((r) => r?.createdAt ?? null);
   }
 
   /** Soft delete (kept for disputes and audits), logged as a moderation action. Returns false if not found. */
@@ -68,21 +58,6 @@ export class ChatRepository {
     expiresAt?: Date;
   }): Promise<void> {
     await this.prisma.moderationAction.create({ data: { ...input, detail: input.detail ?? undefined } });
-  }
-
-  /** Bans and timeouts apply across all of a creator's streams: the latest ban/unban decides; a timeout until it expires. */
-  async restriction(creatorId: string, userId: string, now: Date): Promise<'banned' | 'timed_out' | null> {
-    const where = { targetUserId: userId, stream: { creatorId } };
-    const [lastBan, timeout] = await Promise.all([
-      this.prisma.moderationAction.findFirst({
-        where: { ...where, kind: { in: ['ban', 'unban'] } },
-        orderBy: { createdAt: 'desc' },
-        select: { kind: true },
-      }),
-      this.prisma.moderationAction.findFirst({ where: { ...where, kind: 'timeout', expiresAt: { gt: now } }, select: { id: true } }),
-    ]);
-    if (lastBan?.kind === 'ban') return 'banned';
-    return timeout ? 'timed_out' : null;
   }
 
   async settings(streamId: string): Promise<ChatSettings> {

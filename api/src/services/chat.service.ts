@@ -1,6 +1,7 @@
 import type { ChatMessageView, ChatSettings } from '@hawker/shared';
 import { AppError } from '../errors.js';
 import type { ChatRepository } from '../repositories/chat.repository.js';
+import type { ChatPostRepository, ChatPostVerdict } from '../repositories/chat-post.repository.js';
 import type { TokenBucket } from '../repositories/token-bucket.js';
 import type { Principal } from './auth.service.js';
 import type { DomainEvents } from './domain-events.js';
@@ -16,30 +17,19 @@ type Row = { id: string; streamId: string; text: string; createdAt: Date; user: 
 export class ChatService {
   constructor(
     private readonly chat: ChatRepository,
+    private readonly posts: ChatPostRepository,
     private readonly bucket: TokenBucket,
     private readonly events: DomainEvents,
   ) {}
 
   async send(principal: Principal | null, streamId: string, text: string): Promise<ChatMessageView> {
     if (!principal) throw AppError.unauthenticated('Log in to chat.');
-    const stream = await this.stream(streamId);
-    if (stream.status === 'ended') throw AppError.conflict('stream_ended', 'This stream has ended; chat is closed.');
-    const staff = await this.isStaff(stream.creatorId, principal.userId);
-    if (!staff) {
-      const restriction = await this.chat.restriction(stream.creatorId, principal.userId, new Date());
-      if (restriction === 'banned') throw AppError.forbidden('You are banned from this chat.', 'banned');
-      if (restriction === 'timed_out') throw AppError.forbidden('You are timed out; try again later.', 'timed_out');
-      const settings = await this.chat.settings(streamId);
-      const blocked = settings.blockedWords.find((w) => text.toLowerCase().includes(w.toLowerCase()));
-      if (blocked) throw AppError.badRequest('blocked_word', 'Your message contains a word the creator has blocked.', 'text');
-      if (settings.slowModeSeconds > 0) {
-        const last = await this.chat.lastMessageAt(streamId, principal.userId);
-        const waitMs = last ? last.getTime() + settings.slowModeSeconds * 1000 - Date.now() : 0;
-        if (waitMs > 0) throw AppError.rateLimited(`Slow mode is on: wait ${Math.ceil(waitMs / 1000)} s.`);
-      }
-    }
+    // The bucket first (Redis), then every rule and the insert in one statement: a refused
+    // message still spends a token, which only slows down someone already refused.
     if (!(await this.bucket.take(`chat:${principal.userId}`))) throw AppError.rateLimited('You are sending messages too fast.');
-    const message = toView(await this.chat.createMessage(streamId, principal.userId, text));
+    const posted = await this.posts.post(streamId, principal.userId, text);
+    if (!posted.ok) throw refusal(posted);
+    const message = toView(posted.message);
     this.events.emit('chat.message', message);
     return message;
   }
@@ -140,4 +130,21 @@ export class ChatService {
 
 function toView(r: Row): ChatMessageView {
   return { id: r.id, streamId: r.streamId, user: r.user, text: r.text, createdAt: r.createdAt.toISOString() };
+}
+
+function refusal(v: ChatPostVerdict & { ok: false }): AppError {
+  switch (v.reason) {
+    case 'not_found':
+      return AppError.notFound('Stream');
+    case 'stream_ended':
+      return AppError.conflict('stream_ended', 'This stream has ended; chat is closed.');
+    case 'banned':
+      return AppError.forbidden('You are banned from this chat.', 'banned');
+    case 'timed_out':
+      return AppError.forbidden('You are timed out; try again later.', 'timed_out');
+    case 'blocked_word':
+      return AppError.badRequest('blocked_word', 'Your message contains a word the creator has blocked.', 'text');
+    case 'slow_mode':
+      return AppError.rateLimited(`Slow mode is on: wait ${v.waitSeconds} s.`);
+  }
 }
