@@ -14,6 +14,7 @@ import type { PinService } from '../services/pin.service.js';
 import type { DealService } from '../services/deal.service.js';
 import type { TaskTracker } from './task-tracker.js';
 import type { ViewerCountFanout } from './viewer-count-fanout.js';
+import { SingleBufferFramesAdapter, withSingleBufferFrames } from './single-buffer-frames.js';
 
 export type HawkerServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type HawkerSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -46,7 +47,10 @@ export function createRealtimeServer(http: HttpServer, deps: RealtimeDeps): Hawk
     // engine.io must not destroy upgrades that are not its own.
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
-    ...(deps.redis ? { adapter: createAdapter(deps.redis.pub, deps.redis.sub, { key: 'hawker:io' }) } : {}),
+    // Either way, a room broadcast's frame is written to each socket as one buffer (single-buffer-frames.ts).
+    adapter: deps.redis
+      ? withSingleBufferFrames(createAdapter(deps.redis.pub, deps.redis.sub, { key: 'hawker:io' }))
+      : SingleBufferFramesAdapter,
   });
 
   io.use((socket, next) => {
