@@ -105,6 +105,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     async (id) => (await users.findById(id))?.displayName ?? 'Someone',
     createDealGate(redis),
   );
+  const rooms = new RoomService(streamRepo, presence, chat, pins, deals, streamStats);
   const scheduler = new Scheduler(
     config.schedulerIntervalMs,
     [
@@ -132,7 +133,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     ledger: new LedgerService(() => checkLedger(db.prisma)),
     idempotency,
     scheduler,
-    rooms: new RoomService(streamRepo, presence, chat, pins, deals, streamStats),
+    rooms,
     chat,
     pins,
     deals,
@@ -140,6 +141,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
       closed ??= (async () => {
         await scheduler.stop();
         deals.close();
+        await rooms.close().catch(() => undefined);
         await presence.clearNode().catch(() => undefined);
         if (redis) await redis.quit().catch(() => undefined);
         await db.close();

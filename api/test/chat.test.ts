@@ -153,6 +153,12 @@ describe('chat', () => {
     host.s.disconnect();
     await expect.poll(() => node1.services.rooms.viewerCount(own)).toBe(1);
     expect((await node1.services.db.prisma.stream.findUniqueOrThrow({ where: { id: own } })).peakViewers).toBe(1);
+    // A storm of joins: the peak is written once a second per node, and ends at the highest count.
+    const storm = await createBuyers(node1, 12, 'storm');
+    await Promise.all(storm.map((u) => join(u.client.cookieHeader)));
+    await expect
+      .poll(async () => (await node1.services.db.prisma.stream.findUniqueOrThrow({ where: { id: own } })).peakViewers, { timeout: 5000 })
+      .toBe(13);
   });
 
   it('slow mode and blocked words apply to viewers, not to the creator', async () => {

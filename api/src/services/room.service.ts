@@ -5,9 +5,12 @@ import type { PinService } from './pin.service.js';
 import type { PresenceRepository } from '../repositories/presence.repository.js';
 import type { StreamRepository } from '../repositories/stream.repository.js';
 import type { StreamStatsRepository } from '../repositories/stream-stats.repository.js';
+import { PeakViewers } from './peak-viewers.js';
 
 /** Joining and leaving a stream's room; the realtime layer does the socket work. */
 export class RoomService {
+  readonly #peaks: PeakViewers;
+
   constructor(
     private readonly streams: StreamRepository,
     private readonly presence: PresenceRepository,
@@ -15,7 +18,9 @@ export class RoomService {
     private readonly pins: PinService,
     private readonly deals: { active(streamId: string): Promise<DealView | null> },
     private readonly stats: StreamStatsRepository,
-  ) {}
+  ) {
+    this.#peaks = new PeakViewers((id, n) => this.stats.bumpPeak(id, n));
+  }
 
   /**
    * Joins the room. Every viewer counts (WebRTC and HLS alike) — except the
@@ -23,8 +28,8 @@ export class RoomService {
    * conversion would be off by one). `counted` tells leave() what to undo.
    */
   async join(streamId: string, userId: string | null): Promise<{ snapshot: RoomSnapshot; counted: boolean }> {
-    if (!(await this.streams.exists(streamId))) throw AppError.notFound('Stream');
-    const viewer = await this.chat.roleIn(streamId, userId);
+    // A user's role lookup finds the stream (or throws not found); a guest needs only the existence check.
+    const viewer = userId ? await this.chat.roleIn(streamId, userId) : await this.guest(streamId);
     const counted = !viewer.isCreator;
     const [viewerCount, chat, pins, activeDeal] = await Promise.all([
       counted ? this.presence.add(streamId, 1) : this.presence.count(streamId),
@@ -32,7 +37,7 @@ export class RoomService {
       this.pins.current(streamId),
       this.deals.active(streamId),
     ]);
-    if (counted) await this.stats.bumpPeak(streamId, viewerCount);
+    if (counted) await this.#peaks.seen(streamId, viewerCount);
     return { snapshot: { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins, activeDeal, viewer }, counted };
   }
 
@@ -54,5 +59,14 @@ export class RoomService {
 
   viewerCount(streamId: string): Promise<number> {
     return this.presence.count(streamId);
+  }
+
+  close(): Promise<void> {
+    return this.#peaks.close();
+  }
+
+  private async guest(streamId: string): Promise<{ isCreator: false; canModerate: false }> {
+    if (!(await this.streams.exists(streamId))) throw AppError.notFound('Stream');
+    return { isCreator: false, canModerate: false };
   }
 }
