@@ -87,7 +87,8 @@ describe('ledger transfers', () => {
       data: { id: t.entries[0]!.account.ownerId!, email: `${k}@ledger.test`, passwordHash: 'x', displayName: 'K' },
     });
     await ledger.post(prisma, t);
-    await expect(ledger.post(prisma, t)).rejects.toThrow();
+    await expect(ledger.post(prisma, t)).rejects.toBeInstanceOf(DuplicateTransferError);
+    await expect(ledger.post(api.services.db.sql, t)).rejects.toBeInstanceOf(DuplicateTransferError);
     expect(await prisma.ledgerTransfer.count({ where: { idempotencyKey: k } })).toBe(1);
   });
 });
@@ -157,9 +158,10 @@ describe('standalone transfers (group-committed)', () => {
     for (const f of failed) expect(f.reason).toBeInstanceOf(InsufficientFundsError);
     const paidOut = 60 - failed.length;
     expect(await ledger.balance(api.services.db.prisma, wallet.code)).toBe(BigInt(400 - paidOut * 10));
-    // Entries share their transaction's timestamp: fewer distinct stamps than transfers means they were committed in batches.
+    // Rows written by one transaction share its id (xmin): fewer distinct ids than transfers
+    // means some transfers were committed together.
     const [stamps] = await api.services.db.prisma.$queryRawUnsafe<{ transfers: bigint; commits: bigint }[]>(
-      `SELECT count(*) AS transfers, count(DISTINCT e."createdAt") AS commits
+      `SELECT count(*) AS transfers, count(DISTINCT e.xmin::text) AS commits
          FROM ledger_entries e JOIN ledger_accounts a ON a.id = e."accountId" WHERE a.code = $1`,
       wallet.code,
     );

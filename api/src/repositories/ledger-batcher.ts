@@ -19,8 +19,9 @@ export class BatchedTransferError extends Error {
   }
 }
 
-const POST_ONE: SqlStatement = {
-  name: 'ledger_post_one_v1',
+/** One transfer, one statement: used by LedgerRepository.post and for a lone standalone transfer. */
+export const POST_TRANSFER: SqlStatement = {
+  name: 'ledger_post_v1',
   text: 'SELECT ledger_post($1::"LedgerTransferKind", $2::uuid, $3::uuid, $4, $5, $6::uuid[], $7::bigint[])::text AS transfer_id',
 };
 const POST_BATCH: SqlStatement = {
@@ -101,11 +102,11 @@ export class TransferBatcher {
     }
   }
 
-  /** A lone transfer: the single-transfer function is cheaper than a batch of one. */
+  /** A lone transfer: the single-transfer statement is cheaper than a batch of one. */
   async #sendOne(p: Pending): Promise<void> {
     const t = p.transfer;
     try {
-      const [row] = await this.sql.query<{ transfer_id: string }>(POST_ONE, [
+      const [row] = await this.sql.query<{ transfer_id: string }>(POST_TRANSFER, [
         t.kind,
         t.orderId,
         t.paymentId,
@@ -116,10 +117,8 @@ export class TransferBatcher {
       ]);
       p.resolve(row!.transfer_id);
     } catch (err) {
-      const e = err as { code?: string; message?: string };
-      if (e.code === '23505') p.reject(new BatchedTransferError('ledger_duplicate_transfer'));
-      else if (e.message?.startsWith('ledger_')) p.reject(new BatchedTransferError(e.message));
-      else p.reject(err as Error);
+      // The statement's own error (a floor, a duplicate key): LedgerRepository reads it as post() does.
+      p.reject(err as Error);
     }
   }
 }

@@ -2,16 +2,12 @@ import type { AccountRef } from '../domain/ledger-accounts.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { TransactionClient } from '../generated/prisma/internal/prismaNamespace.js';
 import type { SqlDatabase, SqlExecutor, SqlStatement } from './db/sql.js';
-import { BatchedTransferError, TransferBatcher } from './ledger-batcher.js';
+import { BatchedTransferError, POST_TRANSFER, TransferBatcher } from './ledger-batcher.js';
 
 export type Db = PrismaClient | TransactionClient;
 /** Prisma (inside a Prisma transaction) or the lean SQL path (db/sql.ts) for hot paths. */
 export type LedgerDb = Db | SqlExecutor;
 
-const POST_TRANSFER: SqlStatement = {
-  name: 'ledger_post_v1',
-  text: 'SELECT ledger_post($1::"LedgerTransferKind", $2::uuid, $3::uuid, $4, $5, $6::uuid[], $7::bigint[])::text AS transfer_id',
-};
 const INSERT_ACCOUNTS_SQL = `INSERT INTO ledger_accounts (id, code, kind, currency, "ownerId", "orderId", floor)
   SELECT gen_random_uuid(), v.code, v.kind::"LedgerAccountKind", v.currency, v.owner, v.ord, v.floor
   FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::bigint[]) AS v(code, kind, currency, owner, ord, floor)
@@ -27,6 +23,7 @@ function run<T>(db: LedgerDb, statement: SqlStatement, values: unknown[]): Promi
 }
 
 const INSUFFICIENT = 'ledger_insufficient_funds:';
+const DUPLICATE = ['ledger_duplicate_transfer', 'ledger_transfers_idempotencyKey_key'];
 
 export type TransferKind =
   'payment_capture' | 'escrow_release' | 'refund' | 'payout' | 'ad_charge' | 'ad_topup' | 'sponsorship' | 'adjustment';
@@ -90,8 +87,7 @@ export class LedgerRepository {
    * Resolves once it is durable; atomic per transfer, like post().
    */
   async transfer(t: TransferInput): Promise<string> {
-    const sum = t.entries.reduce((s, e) => s + e.amount, 0n);
-    if (sum !== 0n || t.entries.length < 2) throw new UnbalancedTransferError(sum);
+    assertBalanced(t);
     // Outside any transaction the accounts commit at once, so their ids may be cached.
     const ids = await this.ensureAccounts(
       this.sql,
@@ -109,13 +105,7 @@ export class LedgerRepository {
         amounts: t.entries.map((e) => e.amount),
       });
     } catch (err) {
-      if (err instanceof BatchedTransferError && err.reason.startsWith(INSUFFICIENT)) {
-        throw new InsufficientFundsError(t.entries.filter((e) => e.amount < 0n).map((e) => e.account.code));
-      }
-      if (err instanceof BatchedTransferError && err.reason === 'ledger_duplicate_transfer') {
-        throw new DuplicateTransferError(t.idempotencyKey ?? null);
-      }
-      throw err;
+      throw failureOf(err, t);
     }
   }
 
@@ -155,8 +145,7 @@ export class LedgerRepository {
    * the caller's transaction, if any) when a floor would break.
    */
   async post(db: LedgerDb, t: TransferInput, known?: Map<string, string>): Promise<string> {
-    const sum = t.entries.reduce((s, e) => s + e.amount, 0n);
-    if (sum !== 0n || t.entries.length < 2) throw new UnbalancedTransferError(sum);
+    assertBalanced(t);
     const refs = t.entries.map((e) => e.account);
     // `known`: ids the caller already resolved in this transaction (saves a round trip).
     const ids = known && refs.every((r) => known.has(r.code)) ? known : await this.ensureAccounts(db, refs);
@@ -173,10 +162,7 @@ export class LedgerRepository {
       ]);
       return result!.transfer_id;
     } catch (err) {
-      if (String((err as Error).message).includes(INSUFFICIENT) || JSON.stringify(err).includes(INSUFFICIENT)) {
-        throw new InsufficientFundsError(t.entries.filter((e) => e.amount < 0n).map((e) => e.account.code));
-      }
-      throw err;
+      throw failureOf(err, t);
     }
   }
 
@@ -190,5 +176,30 @@ export class LedgerRepository {
       'SELECT code, kind::text, currency, balance FROM ledger_accounts WHERE "ownerId" = $1::uuid ORDER BY code',
       ownerId,
     );
+  }
+}
+
+function assertBalanced(t: TransferInput): void {
+  const sum = t.entries.reduce((s, e) => s + e.amount, 0n);
+  if (sum !== 0n || t.entries.length < 2) throw new UnbalancedTransferError(sum);
+}
+
+/**
+ * What a failed transfer means, whichever way it failed: the statement's own
+ * error (through Prisma or node-postgres, which word it differently) or a
+ * batch's per-transfer verdict.
+ */
+function failureOf(err: unknown, t: TransferInput): unknown {
+  const text = err instanceof BatchedTransferError ? err.reason : `${String((err as Error | undefined)?.message)} ${jsonOf(err)}`;
+  if (text.includes(INSUFFICIENT)) return new InsufficientFundsError(t.entries.filter((e) => e.amount < 0n).map((e) => e.account.code));
+  if (DUPLICATE.some((d) => text.includes(d))) return new DuplicateTransferError(t.idempotencyKey ?? null);
+  return err;
+}
+
+function jsonOf(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
   }
 }
