@@ -5,7 +5,7 @@ import type { DealRepository, DealRow } from '../repositories/deal.repository.js
 import type { Principal } from './auth.service.js';
 import type { DomainEvents } from './domain-events.js';
 import type { IdempotencyService } from './idempotency.service.js';
-import type { OrderService } from './order.service.js';
+import { reserveErrors, type OrderService } from './order.service.js';
 import { Limiter } from './limiter.js';
 import type { DealGate, GateVerdict } from '../repositories/deal-gate.repository.js';
 import { PurchaseFacts } from './purchase-facts.js';
@@ -180,6 +180,7 @@ export class DealService {
     const line = checkout.lines[0]!;
     this.#ticker.bought({ streamId: input.streamId, buyerId: principal.userId, title: line.title, quantity: input.quantity });
     if (deal) this.scheduleStock(deal.id);
+    // checkout() returns only after the capture marked the order paid (a declined card throws).
     return { orderId: line.orderId, status: 'paid', totalMinor: checkout.totalMinor, currency: checkout.currency };
   }
 
@@ -258,9 +259,9 @@ function refuseUnlessAdmitted(verdict: GateVerdict): void {
       return;
     case 'sold_out':
     case 'closed':
-      throw AppError.conflict('deal_sold_out', 'This deal is sold out or over.');
+      throw reserveErrors.deal_over();
     case 'buyer_limit':
-      throw AppError.conflict('deal_limit_reached', 'You reached the per-buyer limit for this deal.');
+      throw reserveErrors.buyer_limit();
     case 'wrong_stream':
     case 'unknown':
       throw AppError.notFound('Deal');

@@ -5,7 +5,8 @@ import type { CheckoutRepository, ReserveItem, ReservedLine } from '../repositor
 import type { Principal } from './auth.service.js';
 import type { PaymentProvider } from './payments/provider.js';
 
-const reserveErrors = {
+/** Why a checkout was refused, as the client sees it; the flash-deal gate answers with the same errors. */
+export const reserveErrors = {
   out_of_stock: (id?: string) =>
     AppError.conflict('out_of_stock', 'Not enough stock left for this listing.', id ? `items[${id}]` : 'items'),
   not_found: () => AppError.notFound('Listing'),
