@@ -4,13 +4,13 @@ import path from 'node:path';
 import type { AckResponse, ClientToServerEvents, DealView, ServerToClientEvents } from '@hawker/shared';
 import type { Browser, Page } from 'playwright-core';
 import { io as connect, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadApiConfig } from '../../api/src/config.js';
-import { startApiServer, type RunningApi } from '../../api/src/server.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApi } from '../../api/src/server.js';
 import { loadMediaConfig } from '../../media-server/src/config.js';
 import { startMediaServer, type MediaServer } from '../../media-server/src/server.js';
 import { launchChromium } from '../../media-server/test/support/chromium.js';
 import { HttpClient, TEST_MEDIA_SECRET } from '../support/api.js';
+import { loggedIn as loggedInAt, startWebApi } from '../support/browser.js';
 import { createListing } from '../support/fixtures.js';
 import { freePort } from '../support/process.js';
 
@@ -18,12 +18,11 @@ import { freePort } from '../support/process.js';
 // renders hostile text as text, and a viewer buys a flash deal from the live
 // page; the order shows up in their orders with the money held in escrow.
 // Those shows are marked live by hand, and pages open them with ?mode=hls:
-// there is no media-server for them, and a WebRTC attempt would only leave an
-// unanswered /media upgrade on the api. Then the creator runs a real show's
+// there is no media-server for them (a WebRTC attempt is refused at once and
+// would only add the fallback's wait). Then the creator runs a real show's
 // room from /studio (pins, a flash deal, moderation, sales figures), on a
 // second api node with a media-server behind it.
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-const root = path.resolve(import.meta.dirname, '../..');
 let api: RunningApi;
 let browser: Browser;
 let streamId: string;
@@ -40,28 +39,11 @@ async function socketFor(client: HttpClient): Promise<ClientSocket> {
   return s;
 }
 
-async function loggedIn(email: string, baseURL = api.url): Promise<Page> {
-  const page = await (await browser.newContext({ baseURL })).newPage();
-  await page.goto('/login');
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill('hawker-demo');
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('current-user').waitFor();
-  return page;
-}
+const loggedIn = (email: string, baseURL = api.url): Promise<Page> => loggedInAt(browser, baseURL, email);
 
 beforeAll(async () => {
-  api = await startApiServer(
-    loadApiConfig({
-      PORT: '0',
-      DATABASE_URL: inject('databaseUrl'),
-      WEB_DIST: path.join(root, 'web/dist'),
-      LOG_LEVEL: 'warn',
-      SCHEDULER_INTERVAL_SECONDS: '0',
-      // Every test logs people in from the same address.
-      LOGIN_RATE_LIMIT: '1000',
-    }),
-  );
+  // Every test logs people in from the same address.
+  api = await startWebApi({ LOGIN_RATE_LIMIT: '1000' });
   browser = await launchChromium();
   const creator = new HttpClient(api.url);
   await creator.login('creator@hawker.test');
@@ -197,18 +179,12 @@ describe('the studio runs the room', () => {
         HLS_DIR: hlsDir,
       }),
     );
-    studioApi = await startApiServer(
-      loadApiConfig({
-        PORT: String(apiPort),
-        DATABASE_URL: inject('databaseUrl'),
-        MEDIA_URL: media.url,
-        MEDIA_TOKEN_SECRET: TEST_MEDIA_SECRET,
-        WEB_DIST: path.join(root, 'web/dist'),
-        LOG_LEVEL: 'warn',
-        SCHEDULER_INTERVAL_SECONDS: '0',
-        LOGIN_RATE_LIMIT: '1000',
-      }),
-    );
+    studioApi = await startWebApi({
+      PORT: String(apiPort),
+      MEDIA_URL: media.url,
+      MEDIA_TOKEN_SECRET: TEST_MEDIA_SECRET,
+      LOGIN_RATE_LIMIT: '1000',
+    });
   });
   afterAll(async () => {
     await studioApi?.close();
@@ -216,9 +192,7 @@ describe('the studio runs the room', () => {
     rmSync(hlsDir, { recursive: true, force: true });
   });
 
-  // The viewer watches over WebRTC (?mode=webrtc): the api's media proxy
-  // takes over every WebSocket upgrade, the room's too, once any plain HTTP
-  // request has gone through it (an HLS playlist), so this viewer fetches none.
+  // The viewer watches over WebRTC (?mode=webrtc), the tier a buyer is moved to.
   it('the creator pins, launches a flash deal and moderates from the studio; viewers see it and buy', { timeout: 180_000 }, async () => {
     const listing = await createListing(studioApi, { stock: 6, priceMinor: 4000, owner: 'creator@hawker.test' });
     const studio = await loggedIn('creator@hawker.test', studioApi.url);

@@ -3,19 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadApiConfig } from '../../api/src/config.js';
-import { startApiServer, type RunningApi } from '../../api/src/server.js';
+import type { RunningApi } from '../../api/src/server.js';
 import { loadMediaConfig } from '../../media-server/src/config.js';
 import { startMediaServer, type MediaServer } from '../../media-server/src/server.js';
 import { launchChromium } from '../../media-server/test/support/chromium.js';
-import { inject } from 'vitest';
 import { TEST_MEDIA_SECRET } from '../support/api.js';
+import { loggedIn, startWebApi } from '../support/browser.js';
 import { freePort } from '../support/process.js';
 
 // The heart of the product, end to end in Chromium with the real SFU: the demo
 // creator goes live in /studio; a viewer watches over WebRTC; another is forced
 // to HLS; after End, the replay plays. Prints time-to-first-frame for each.
-const root = path.resolve(import.meta.dirname, '../..');
 const hlsDir = mkdtempSync(path.join(tmpdir(), 'hawker-hls-'));
 let media: MediaServer;
 let api: RunningApi;
@@ -35,16 +33,7 @@ beforeAll(async () => {
       HLS_DIR: hlsDir,
     }),
   );
-  api = await startApiServer(
-    loadApiConfig({
-      PORT: String(apiPort),
-      DATABASE_URL: inject('databaseUrl'),
-      MEDIA_URL: media.url,
-      MEDIA_TOKEN_SECRET: TEST_MEDIA_SECRET,
-      WEB_DIST: path.join(root, 'web/dist'),
-      LOG_LEVEL: 'warn',
-    }),
-  );
+  api = await startWebApi({ PORT: String(apiPort), MEDIA_URL: media.url, MEDIA_TOKEN_SECRET: TEST_MEDIA_SECRET });
   browser = await launchChromium();
 });
 
@@ -78,16 +67,7 @@ async function waitForPlayback(page: Page, selector: string, since: number, time
   return firstFrameMs;
 }
 
-async function loggedInPage(email: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: api.url });
-  const page = await context.newPage();
-  await page.goto('/login');
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill('hawker-demo');
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('current-user').waitFor();
-  return page;
-}
+const loggedInPage = (email: string): Promise<Page> => loggedIn(browser, api.url, email);
 
 describe('live video end to end', () => {
   it('creator goes live in /studio; viewers watch over WebRTC and HLS; the replay plays after End', { timeout: 240_000 }, async () => {

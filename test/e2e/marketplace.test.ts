@@ -1,27 +1,17 @@
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadApiConfig } from '../../api/src/config.js';
-import { startApiServer, type RunningApi } from '../../api/src/server.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApi } from '../../api/src/server.js';
 import { launchChromium } from '../../media-server/test/support/chromium.js';
+import { loggedIn as loggedInAt, startWebApi } from '../support/browser.js';
 import { createListing } from '../support/fixtures.js';
 
 // A buyer finds a product by search, buys it (escrow), the seller ships it,
 // the buyer confirms receipt and reviews it — all through the web pages.
-const root = path.resolve(import.meta.dirname, '../..');
 let api: RunningApi;
 let browser: Browser;
 
 beforeAll(async () => {
-  api = await startApiServer(
-    loadApiConfig({
-      PORT: '0',
-      DATABASE_URL: inject('databaseUrl'),
-      WEB_DIST: path.join(root, 'web/dist'),
-      LOG_LEVEL: 'warn',
-      SCHEDULER_INTERVAL_SECONDS: '0',
-    }),
-  );
+  api = await startWebApi();
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -29,15 +19,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function loggedIn(email: string): Promise<Page> {
-  const page = await (await browser.newContext({ baseURL: api.url })).newPage();
-  await page.goto('/login');
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill('hawker-demo');
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('current-user').waitFor();
-  return page;
-}
+const loggedIn = (email: string): Promise<Page> => loggedInAt(browser, api.url, email);
 
 describe('marketplace in the browser', () => {
   it('search → buy now → ship → confirm → review', { timeout: 180_000 }, async () => {
