@@ -1,4 +1,4 @@
-import type { SqlExecutor, SqlStatement } from './db/sql.js';
+import { SQL_UTC_NOW, type SqlExecutor, type SqlStatement } from './db/sql.js';
 import { uuidv7 } from './db/uuid7.js';
 
 export type ChatPostVerdict =
@@ -27,7 +27,7 @@ last_ban AS (
 timed_out AS (
   SELECT 1 FROM moderation_actions a JOIN streams st ON st.id = a."streamId"
    WHERE a."targetUserId" = $2::uuid AND st."creatorId" = (SELECT "creatorId" FROM s) AND a.kind = 'timeout'
-     AND a."expiresAt" > (now() AT TIME ZONE 'UTC') LIMIT 1),
+     AND a."expiresAt" > ${SQL_UTC_NOW} LIMIT 1),
 slow AS (
   SELECT coalesce((a.detail->>'seconds')::int, 0) AS seconds FROM moderation_actions a
    WHERE a."streamId" = $1::uuid AND a.kind = 'slow_mode' ORDER BY a."createdAt" DESC LIMIT 1),
@@ -35,7 +35,7 @@ words AS (
   SELECT a.detail->'words' AS words FROM moderation_actions a
    WHERE a."streamId" = $1::uuid AND a.kind = 'blocked_words' ORDER BY a."createdAt" DESC LIMIT 1),
 wait AS (
-  SELECT ceil(extract(epoch FROM (m."createdAt" + make_interval(secs => (SELECT seconds FROM slow)) - (now() AT TIME ZONE 'UTC'))))::int AS seconds
+  SELECT ceil(extract(epoch FROM (m."createdAt" + make_interval(secs => (SELECT seconds FROM slow)) - ${SQL_UTC_NOW})))::int AS seconds
     FROM chat_messages m WHERE m."streamId" = $1::uuid AND m."userId" = $2::uuid ORDER BY m."createdAt" DESC LIMIT 1),
 verdict AS (
   SELECT CASE

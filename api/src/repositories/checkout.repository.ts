@@ -1,4 +1,4 @@
-import type { SqlDatabase, SqlExecutor, SqlStatement } from './db/sql.js';
+import { SQL_UTC_NOW as UTC_NOW, type SqlDatabase, type SqlExecutor, type SqlStatement } from './db/sql.js';
 import { uuidv7 } from './db/uuid7.js';
 
 export type ReserveItem = { listingId: string; quantity: number; dealId?: string | undefined };
@@ -20,8 +20,7 @@ class Rollback extends Error {
   }
 }
 
-// Prisma writes timestamps as UTC into `timestamp(3)` columns and sets @updatedAt itself; raw SQL does both.
-const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
+// Prisma sets @updatedAt itself; statements on the lean path set it explicitly.
 
 const sql = {
   listingFacts: {
@@ -48,7 +47,7 @@ const sql = {
     name: 'reserve_take_deal_v2',
     text: `UPDATE flash_deals SET "soldCount" = "soldCount" + $2
             WHERE id = $1::uuid AND status = 'active' AND "soldCount" + $2 <= quantity
-              AND now() <= "endsAt" + "graceMs" * interval '1 millisecond' RETURNING 1 AS taken`,
+              AND ${UTC_NOW} <= "endsAt" + "graceMs" * interval '1 millisecond' RETURNING 1 AS taken`,
   },
   insertCheckout: {
     name: 'reserve_checkout_v1',

@@ -1,4 +1,4 @@
-import type { SqlExecutor, SqlStatement } from './db/sql.js';
+import { SQL_UTC_NOW, type SqlExecutor, type SqlStatement } from './db/sql.js';
 import { uuidv7 } from './db/uuid7.js';
 
 export type IdempotencyBegin =
@@ -19,7 +19,7 @@ const READ: SqlStatement = {
 };
 const COMPLETE: SqlStatement = {
   name: 'idempotency_complete_v1',
-  text: `UPDATE idempotency_records SET "statusCode" = $2, "responseBody" = $3::jsonb, "completedAt" = (now() AT TIME ZONE 'UTC') WHERE id = $1::uuid`,
+  text: `UPDATE idempotency_records SET "statusCode" = $2, "responseBody" = $3::jsonb, "completedAt" = ${SQL_UTC_NOW} WHERE id = $1::uuid`,
 };
 const ABANDON: SqlStatement = {
   name: 'idempotency_abandon_v1',

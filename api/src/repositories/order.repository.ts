@@ -2,11 +2,10 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { TransactionClient } from '../generated/prisma/internal/prismaNamespace.js';
 import { accounts } from '../domain/ledger-accounts.js';
 import type { LedgerRepository } from './ledger.repository.js';
-import type { SqlDatabase, SqlStatement } from './db/sql.js';
+import { SQL_UTC_NOW as UTC_NOW, type SqlDatabase, type SqlStatement } from './db/sql.js';
 import { uuidv7 } from './db/uuid7.js';
 
-// Prisma writes timestamps as UTC into `timestamp(3)` columns and sets @updatedAt itself; raw SQL must do both.
-const UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
+// Prisma sets @updatedAt itself; statements on the lean path set it explicitly.
 const CAPTURE_PAYMENT: SqlStatement = {
   name: 'capture_payment_v1',
   text: `UPDATE payments SET status = 'succeeded', "providerRef" = $2, "updatedAt" = ${UTC_NOW}

@@ -21,6 +21,13 @@ export interface SqlDatabase extends SqlExecutor {
   close(): Promise<void>;
 }
 
+/**
+ * "Now" for `timestamp(3)` columns written on the lean path. Prisma stores
+ * those as UTC wall time; `now()` alone is a timestamptz that PostgreSQL would
+ * convert with the session's time zone when compared with or stored in them.
+ */
+export const SQL_UTC_NOW = `(now() AT TIME ZONE 'UTC')`;
+
 /** A named statement is prepared once per connection; the name must be unique to its text. */
 export type SqlStatement = { name?: string; text: string };
 
