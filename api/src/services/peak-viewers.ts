@@ -1,3 +1,5 @@
+import { KeyedThrottle } from './keyed-throttle.js';
+
 /**
  * A stream's peak viewer count, written at most once a second per stream per
  * node (the first join at once, then the window's highest count at its end):
@@ -6,35 +8,18 @@
  * coordination.
  */
 export class PeakViewers {
-  readonly #windows = new Map<string, { max: number; written: number; timer: NodeJS.Timeout }>();
+  readonly #throttle: KeyedThrottle<number>;
 
-  constructor(
-    private readonly write: (streamId: string, viewers: number) => Promise<void>,
-    private readonly windowMs = 1000,
-  ) {}
-
-  async seen(streamId: string, viewers: number): Promise<void> {
-    const open = this.#windows.get(streamId);
-    if (open) {
-      open.max = Math.max(open.max, viewers);
-      return;
-    }
-    const timer = setTimeout(() => void this.#flush(streamId), this.windowMs);
-    timer.unref();
-    this.#windows.set(streamId, { max: viewers, written: viewers, timer });
-    await this.write(streamId, viewers);
+  constructor(write: (streamId: string, viewers: number) => Promise<void>, windowMs = 1000) {
+    this.#throttle = new KeyedThrottle<number>((id, n) => write(id, n), Math.max, windowMs);
   }
 
-  async #flush(streamId: string): Promise<void> {
-    const w = this.#windows.get(streamId);
-    this.#windows.delete(streamId);
-    if (w && w.max > w.written) await this.write(streamId, w.max).catch(() => undefined);
+  seen(streamId: string, viewers: number): Promise<void> {
+    return this.#throttle.push(streamId, viewers);
   }
 
   /** Shutdown: the highest counts still in a window are written before the database closes. */
-  async close(): Promise<void> {
-    const ids = [...this.#windows.keys()];
-    for (const w of this.#windows.values()) clearTimeout(w.timer);
-    await Promise.all(ids.map((id) => this.#flush(id)));
+  close(): Promise<void> {
+    return this.#throttle.close(true);
   }
 }

@@ -1,3 +1,5 @@
+import { KeyedThrottle } from './keyed-throttle.js';
+
 /** One ticker line; the buyer's (masked) name is resolved only for the lines that go out. */
 type Ticker = { streamId: string; buyerId: string; title: string; quantity: number; alsoBought: number };
 
@@ -9,34 +11,21 @@ type Ticker = { streamId: string; buyerId: string; title: string; quantity: numb
  * with `alsoBought` counting the others).
  */
 export class PurchaseTicker {
-  readonly #windows = new Map<string, { latest: Ticker | null; folded: number; timer: NodeJS.Timeout }>();
+  readonly #throttle: KeyedThrottle<Omit<Ticker, 'alsoBought'>>;
 
-  constructor(
-    private readonly emit: (event: Ticker) => Promise<void>,
-    private readonly windowMs = 1000,
-  ) {}
-
-  bought(event: Omit<Ticker, 'alsoBought'>): void {
-    const open = this.#windows.get(event.streamId);
-    if (open) {
-      if (open.latest) open.folded += 1;
-      open.latest = { ...event, alsoBought: 0 };
-      return;
-    }
-    void this.emit({ ...event, alsoBought: 0 }).catch(() => undefined);
-    const timer = setTimeout(() => this.#flush(event.streamId), this.windowMs);
-    timer.unref();
-    this.#windows.set(event.streamId, { latest: null, folded: 0, timer });
+  constructor(emit: (event: Ticker) => Promise<void>, windowMs = 1000) {
+    this.#throttle = new KeyedThrottle(
+      (_stream, latest, folded) => emit({ ...latest, alsoBought: folded }),
+      (_earlier, later) => later,
+      windowMs,
+    );
   }
 
-  #flush(streamId: string): void {
-    const w = this.#windows.get(streamId);
-    this.#windows.delete(streamId);
-    if (w?.latest) void this.emit({ ...w.latest, alsoBought: w.folded }).catch(() => undefined);
+  bought(event: Omit<Ticker, 'alsoBought'>): void {
+    void this.#throttle.push(event.streamId, event).catch(() => undefined);
   }
 
   close(): void {
-    for (const w of this.#windows.values()) clearTimeout(w.timer);
-    this.#windows.clear();
+    void this.#throttle.close();
   }
 }
