@@ -8,6 +8,7 @@ import type { IdempotencyService } from './idempotency.service.js';
 import { reserveErrors, type OrderService } from './order.service.js';
 import { Limiter } from './limiter.js';
 import type { DealGate, GateVerdict } from '../repositories/deal-gate.repository.js';
+import { KeyedThrottle } from './keyed-throttle.js';
 import { PurchaseFacts } from './purchase-facts.js';
 import { PurchaseTicker } from './purchase-ticker.js';
 
@@ -35,7 +36,11 @@ type PurchaseInput = {
  * coalesced per deal and stream.
  */
 export class DealService {
-  readonly #stockTimers = new Map<string, NodeJS.Timeout>();
+  readonly #stock = new KeyedThrottle<null>(
+    (dealId) => this.announceStock(dealId),
+    () => null,
+    STOCK_COALESCE_MS,
+  );
   readonly #endTimers = new Set<NodeJS.Timeout>();
   // Below the database pool size, so purchases queue here rather than time out waiting for a connection.
   readonly #purchases = new Limiter(6);
@@ -218,21 +223,18 @@ export class DealService {
     }
   }
 
-  /** At most one deal:stock event per deal every STOCK_COALESCE_MS, whatever the purchase rate. */
+  /** At most one deal:stock event per deal every STOCK_COALESCE_MS (the first at once), whatever the purchase rate. */
   private scheduleStock(dealId: string): void {
-    if (this.#stockTimers.has(dealId)) return;
-    const timer = setTimeout(() => {
-      this.#stockTimers.delete(dealId);
-      void this.deals.remaining(dealId).then(async (d) => {
-        if (!d) return;
-        // Units not yet reserved: what a viewer can still get (the database counts only finished checkouts).
-        const unreserved = await this.gate.remaining(dealId);
-        const remaining = Math.min(d.quantity - d.soldCount, unreserved ?? Infinity);
-        this.events.emit('deal.stock', { streamId: d.streamId, dealId, remaining });
-      });
-    }, STOCK_COALESCE_MS);
-    timer.unref();
-    this.#stockTimers.set(dealId, timer);
+    void this.#stock.push(dealId, null).catch(() => undefined);
+  }
+
+  private async announceStock(dealId: string): Promise<void> {
+    const d = await this.deals.remaining(dealId);
+    if (!d) return;
+    // Units not yet reserved: what a viewer can still get (the database counts only finished checkouts).
+    const unreserved = await this.gate.remaining(dealId);
+    const remaining = Math.min(d.quantity - d.soldCount, unreserved ?? Infinity);
+    this.events.emit('deal.stock', { streamId: d.streamId, dealId, remaining });
   }
 
   /** Scheduler hook (and per-deal timers): end deals past their window, return unsold units. */
@@ -247,7 +249,8 @@ export class DealService {
 
   close(): void {
     this.#ticker.close();
-    for (const t of [...this.#stockTimers.values(), ...this.#endTimers]) clearTimeout(t);
+    void this.#stock.close();
+    for (const t of this.#endTimers) clearTimeout(t);
   }
 }
 
