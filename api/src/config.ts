@@ -22,6 +22,11 @@ const envSchema = z.object({
   PGLITE_DIR: z.string().default(path.join(repoRoot, 'data', 'pglite')),
   UPLOAD_DIR: z.string().default(path.join(repoRoot, 'data', 'uploads')),
   REDIS_URL: optionalUrl,
+  // Every Redis key and pub/sub channel starts with this, so deployments (or test runs) can share one Redis.
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - only, at most 64')
+    .default('hawker:'),
   MEDIA_URL: optionalUrl,
   // Shared with the media-server: signs media tokens and authenticates internal calls.
   MEDIA_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -45,6 +50,8 @@ export type ApiConfig = {
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   uploadDir: string;
   redisUrl: string | undefined;
+  /** Starts every Redis key and channel this node uses. */
+  redisKeyPrefix: string;
   mediaUrl: string | undefined;
   mediaTokenSecret: string;
   webDist: string | undefined;
@@ -87,6 +94,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.PGLITE_DIR },
     uploadDir: e.UPLOAD_DIR,
     redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     mediaUrl: e.MEDIA_URL,
     // Without a media-server nothing verifies tokens; a per-process random secret keeps minting working.
     mediaTokenSecret: e.MEDIA_TOKEN_SECRET ?? randomBytes(32).toString('hex'),

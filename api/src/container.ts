@@ -73,7 +73,7 @@ export type Services = {
 export async function createServices(config: ApiConfig, logger: Logger): Promise<Services> {
   const db = await openDatabase(config.database);
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
-  const presence = createPresenceRepository(redis, config.nodeId);
+  const presence = createPresenceRepository(redis, config.nodeId, config.redisKeyPrefix);
   const users = new UserRepository(db.prisma);
   const streamRepo = new StreamRepository(db.prisma);
   const auth = new AuthService(users, new SessionRepository(db.prisma), config.sessionTtlMs);
@@ -81,7 +81,12 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const events = new DomainEvents(logger.child({ component: 'events' }));
   // 5 messages of burst, then one per second per user, across all nodes when Redis is configured.
   const chatRepo = new ChatRepository(db.prisma);
-  const chat = new ChatService(chatRepo, new ChatPostRepository(db.sql), createTokenBucket(redis, 5, 1), events);
+  const chat = new ChatService(
+    chatRepo,
+    new ChatPostRepository(db.sql),
+    createTokenBucket(redis, 5, 1, `${config.redisKeyPrefix}tb:`),
+    events,
+  );
   const pins = new PinService(new PinRepository(db.prisma), chatRepo, events, (key) => `/api/media/images/${encodeURIComponent(key)}`);
   const media = new MediaServerClient(config.mediaUrl, config.mediaTokenSecret);
   const imageUrl = (key: string) => `/api/media/images/${encodeURIComponent(key)}`;
@@ -103,7 +108,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     idempotency,
     events,
     async (id) => (await users.findById(id))?.displayName ?? 'Someone',
-    createDealGate(redis),
+    createDealGate(redis, { keyPrefix: config.redisKeyPrefix }),
   );
   const rooms = new RoomService(streamRepo, presence, chat, pins, deals, streamStats);
   const scheduler = new Scheduler(

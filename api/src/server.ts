@@ -27,11 +27,14 @@ export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
     trustProxy: config.trustProxy,
     webDist: config.webDist,
     loginRateLimit: config.loginRateLimit,
+    redisKeyPrefix: config.redisKeyPrefix,
     mediaTokenSecret: config.mediaTokenSecret,
   });
   const http = createServer(app);
   forwardMediaUpgrades(http, mediaProxy);
-  const adapterRedis = config.redisUrl ? { pub: await connectRedis(config.redisUrl), sub: await connectRedis(config.redisUrl) } : undefined;
+  const adapterRedis = config.redisUrl
+    ? { pub: await connectRedis(config.redisUrl), sub: await connectRedis(config.redisUrl), keyPrefix: config.redisKeyPrefix }
+    : undefined;
   const tasks = new TaskTracker();
   const viewerCounts = new ViewerCountFanout(
     (streamId, count) => io.to(roomName(streamId)).emit('viewers:count', { streamId, count }),

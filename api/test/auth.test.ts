@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HttpClient, startTestApi } from '../../test/support/api.js';
 import type { RunningApi } from '../src/server.js';
 
@@ -87,6 +87,24 @@ describe('auth', () => {
     const limited = await client.post('/api/auth/login', { email: 'admin@hawker.test', password: 'hawker-demo' });
     expect(limited.status).toBe(429);
     expect(limited.body.error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limited' });
+  });
+
+  it('with Redis, api nodes share login counters, and only within their key prefix', async () => {
+    const env = { LOGIN_RATE_LIMIT: '2', LOGIN_RATE_WINDOW_SECONDS: '60' };
+    const nodeA = await startTestApi({ redis: true, env });
+    const nodeB = await startTestApi({ redis: true, env });
+    const otherDeployment = await startTestApi({ redis: true, env: { ...env, REDIS_KEY_PREFIX: `${inject('redisKeyPrefix')}other:` } });
+    try {
+      const email = `nobody-${Date.now()}@hawker.test`; // an account no other test logs in as
+      const attempt = (node: RunningApi) => new HttpClient(node.url).post('/api/auth/login', { email, password: 'wrong-guess' });
+      expect((await attempt(nodeA)).status).toBe(401);
+      expect((await attempt(nodeB)).status).toBe(401);
+      expect((await attempt(nodeA)).status).toBe(429);
+      expect((await attempt(nodeB)).status).toBe(429);
+      expect((await attempt(otherDeployment)).status).toBe(401);
+    } finally {
+      await Promise.all([nodeA.close(), nodeB.close(), otherDeployment.close()]);
+    }
   });
 
   it('rejects /me without a session (401)', async () => {

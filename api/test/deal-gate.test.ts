@@ -23,8 +23,8 @@ async function openDeal(gate: DealGate, remaining: number, limit: number, bought
 }
 
 describe.each([
-  ['Redis', () => createDealGate(redis, TTL_MS)],
-  ['memory', () => createDealGate(undefined, TTL_MS)],
+  ['Redis', () => createDealGate(redis, { keyPrefix: inject('redisKeyPrefix'), reservationTtlMs: TTL_MS })],
+  ['memory', () => createDealGate(undefined, { reservationTtlMs: TTL_MS })],
 ])('deal gate (%s)', (_name, make) => {
   let gate: DealGate;
   beforeAll(() => {

@@ -1,6 +1,6 @@
 import type { AckResponse, ClientToServerEvents, PurchaseResult, ServerToClientEvents } from '@hawker/shared';
 import { io as connect, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HttpClient, startTestApi } from '../../test/support/api.js';
 import { createBuyers, createListing } from '../../test/support/fixtures.js';
 import { checkLedger } from '../src/repositories/ledger-check.repository.js';
@@ -135,7 +135,7 @@ describe('flash-deal rush', () => {
     const first = await socketOn(a, buyers[0]!.client.cookieHeader);
     const bought = await buy(first, 'lost-key-1');
     expect(bought, JSON.stringify(bought)).toMatchObject({ ok: true });
-    await a.services.redis!.del(await a.services.redis!.keys(`hawker:deal:{${launched.data.id}}*`));
+    await a.services.redis!.del(await a.services.redis!.keys(`${inject('redisKeyPrefix')}deal:{${launched.data.id}}*`));
     // Node b meets an unknown deal, rebuilds the gate from the orders: the first buyer is at their limit.
     expect(await buy(await socketOn(b, buyers[0]!.client.cookieHeader), 'lost-key-2')).toMatchObject({
       ok: false,

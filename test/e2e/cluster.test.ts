@@ -30,6 +30,7 @@ describe('npm run start:cluster', () => {
       MEDIA_PORT: String(await freePort()),
       DATABASE_URL: inject('databaseUrl'),
       REDIS_URL: inject('redisUrl'),
+      REDIS_KEY_PREFIX: inject('redisKeyPrefix'),
       LOG_LEVEL: 'warn',
     };
     cluster = spawnCollecting('node', ['scripts/start.mjs', '--cluster'], { cwd: root, env });

@@ -15,7 +15,7 @@ export async function startTestApi(opts: TestApiOptions = {}): Promise<RunningAp
     DATABASE_URL: inject('databaseUrl'),
     LOG_LEVEL: 'silent',
     MEDIA_TOKEN_SECRET: TEST_MEDIA_SECRET,
-    ...(opts.redis ? { REDIS_URL: inject('redisUrl') } : {}),
+    ...(opts.redis ? { REDIS_URL: inject('redisUrl'), REDIS_KEY_PREFIX: inject('redisKeyPrefix') } : {}),
     ...(opts.mediaUrl ? { MEDIA_URL: opts.mediaUrl } : {}),
     ...opts.env,
   });

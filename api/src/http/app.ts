@@ -34,6 +34,8 @@ export type AppOptions = {
   trustProxy: boolean;
   webDist: string | undefined;
   loginRateLimit: { limit: number; windowMs: number };
+  /** Starts the login counters' Redis keys. */
+  redisKeyPrefix: string;
   mediaProxy: MediaProxy | undefined;
   mediaTokenSecret: string;
 };
@@ -70,7 +72,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
       next();
     }, next);
   });
-  api.post('/auth/login', loginRateLimit({ ...opts.loginRateLimit, redis: services.redis }));
+  api.post('/auth/login', loginRateLimit({ ...opts.loginRateLimit, redis: services.redis, keyPrefix: opts.redisKeyPrefix }));
 
   // Binary responses stay outside the JSON route helper; keys are content-addressed by upload, so cache forever.
   api.get('/media/images/:key', (req, res, next) => {

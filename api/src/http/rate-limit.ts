@@ -8,7 +8,12 @@ import type { RedisClient } from '../repositories/redis.js';
  * Login attempts per (IP, email) within a window. With Redis the counters are
  * shared by every api node; without it each process counts on its own.
  */
-export function loginRateLimit(opts: { limit: number; windowMs: number; redis: RedisClient | undefined }): RequestHandler {
+export function loginRateLimit(opts: {
+  limit: number;
+  windowMs: number;
+  redis: RedisClient | undefined;
+  keyPrefix: string;
+}): RequestHandler {
   return rateLimit({
     windowMs: opts.windowMs,
     limit: opts.limit,
@@ -23,7 +28,7 @@ export function loginRateLimit(opts: { limit: number; windowMs: number; redis: R
     ...(opts.redis
       ? {
           store: new RedisStore({
-            prefix: 'hawker:rl:login:',
+            prefix: `${opts.keyPrefix}rl:login:`,
             sendCommand: (...args: string[]) => opts.redis!.sendCommand(args),
           }),
         }

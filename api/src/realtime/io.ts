@@ -31,8 +31,8 @@ export type RealtimeDeps = {
   tasks: TaskTracker;
   /** Coalesced viewers:count broadcasts (one per room per second at most). */
   viewerCounts: ViewerCountFanout;
-  /** Two dedicated connections (pub, sub) for the adapter; absent = in-memory adapter. */
-  redis?: { pub: RedisClient; sub: RedisClient };
+  /** Two dedicated connections (pub, sub) for the adapter and the prefix of its channels; absent = in-memory adapter. */
+  redis?: { pub: RedisClient; sub: RedisClient; keyPrefix: string };
 };
 
 /**
@@ -49,7 +49,7 @@ export function createRealtimeServer(http: HttpServer, deps: RealtimeDeps): Hawk
     maxHttpBufferSize: 64 * 1024,
     // Either way, a room broadcast's frame is written to each socket as one buffer (single-buffer-frames.ts).
     adapter: deps.redis
-      ? withSingleBufferFrames(createAdapter(deps.redis.pub, deps.redis.sub, { key: 'hawker:io' }))
+      ? withSingleBufferFrames(createAdapter(deps.redis.pub, deps.redis.sub, { key: `${deps.redis.keyPrefix}io` }))
       : SingleBufferFramesAdapter,
   });
 

@@ -46,8 +46,8 @@ export interface DealGate {
 }
 
 const RESERVATION_TTL_MS = 30_000;
-const keysOf = (dealId: string) => {
-  const base = `hawker:deal:{${dealId}}`; // one hash slot per deal, should Redis be clustered
+const keysOf = (prefix: string, dealId: string) => {
+  const base = `${prefix}deal:{${dealId}}`; // one hash slot per deal, should Redis be clustered
   return [base, `${base}:buyers`, `${base}:res`, `${base}:exp`];
 };
 
@@ -117,18 +117,26 @@ const scripts = {
   sync: luaScript(SYNC),
 };
 
-export function createDealGate(redis: RedisClient | undefined, reservationTtlMs = RESERVATION_TTL_MS): DealGate {
-  return redis ? new RedisDealGate(redis, reservationTtlMs) : new MemoryDealGate(reservationTtlMs);
+export function createDealGate(
+  redis: RedisClient | undefined,
+  { keyPrefix = 'hawker:', reservationTtlMs = RESERVATION_TTL_MS }: { keyPrefix?: string; reservationTtlMs?: number } = {},
+): DealGate {
+  return redis ? new RedisDealGate(redis, keyPrefix, reservationTtlMs) : new MemoryDealGate(reservationTtlMs);
 }
 
 class RedisDealGate implements DealGate {
   constructor(
     private readonly redis: RedisClient,
+    private readonly keyPrefix: string,
     private readonly ttlMs: number,
   ) {}
 
+  private keys(dealId: string) {
+    return keysOf(this.keyPrefix, dealId);
+  }
+
   async open(deal: GateDeal, bought: Map<string, number>): Promise<void> {
-    const [d, buyers, res, exp] = keysOf(deal.id);
+    const [d, buyers, res, exp] = this.keys(deal.id);
     // Keys outlive the deal's window by a day, so a finished deal's gate cleans itself up.
     const ttlMs = Math.max(0, deal.closesAt.getTime() - Date.now()) + 86_400_000;
     const m = this.redis.multi().del([d!, buyers!, res!, exp!]);
@@ -145,36 +153,36 @@ class RedisDealGate implements DealGate {
 
   async reserve(dealId: string, streamId: string, buyerId: string, key: string, quantity: number): Promise<GateVerdict> {
     const verdict = await scripts.reserve(this.redis, {
-      keys: keysOf(dealId),
+      keys: this.keys(dealId),
       arguments: [streamId, buyerId, key, String(quantity), String(Date.now()), String(this.ttlMs)],
     });
     return verdict as GateVerdict;
   }
 
   async confirm(dealId: string, key: string): Promise<void> {
-    await scripts.confirm(this.redis, { keys: keysOf(dealId), arguments: [key] });
+    await scripts.confirm(this.redis, { keys: this.keys(dealId), arguments: [key] });
   }
 
   async release(dealId: string, key: string): Promise<void> {
-    await scripts.release(this.redis, { keys: keysOf(dealId), arguments: [key] });
+    await scripts.release(this.redis, { keys: this.keys(dealId), arguments: [key] });
   }
 
   async sync(dealId: string, remainingInDb: number): Promise<number | null> {
-    const left = (await scripts.sync(this.redis, { keys: keysOf(dealId), arguments: [String(remainingInDb)] })) as number;
+    const left = (await scripts.sync(this.redis, { keys: this.keys(dealId), arguments: [String(remainingInDb)] })) as number;
     return left < 0 ? null : left;
   }
 
   async expire(dealId: string): Promise<number> {
-    return (await scripts.expire(this.redis, { keys: keysOf(dealId), arguments: [String(Date.now())] })) as number;
+    return (await scripts.expire(this.redis, { keys: this.keys(dealId), arguments: [String(Date.now())] })) as number;
   }
 
   async remaining(dealId: string): Promise<number | null> {
-    const left = await this.redis.hGet(keysOf(dealId)[0]!, 'left');
+    const left = await this.redis.hGet(this.keys(dealId)[0]!, 'left');
     return left === null || left === undefined ? null : Number(left);
   }
 
   async close(dealId: string): Promise<void> {
-    await this.redis.del(keysOf(dealId));
+    await this.redis.del(this.keys(dealId));
   }
 }
 

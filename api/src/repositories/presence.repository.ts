@@ -13,27 +13,30 @@ export interface PresenceRepository {
   clearNode(): Promise<void>;
 }
 
-export function createPresenceRepository(redis: RedisClient | undefined, nodeId: string): PresenceRepository {
-  return redis ? new RedisPresence(redis, nodeId) : new MemoryPresence();
+export function createPresenceRepository(redis: RedisClient | undefined, nodeId: string, keyPrefix: string): PresenceRepository {
+  return redis ? new RedisPresence(redis, nodeId, keyPrefix) : new MemoryPresence();
 }
-
-const key = (streamId: string) => `hawker:viewers:${streamId}`;
 
 class RedisPresence implements PresenceRepository {
   private readonly touched = new Set<string>();
   constructor(
     private readonly redis: RedisClient,
     private readonly nodeId: string,
+    private readonly keyPrefix: string,
   ) {}
+
+  private key(streamId: string) {
+    return `${this.keyPrefix}viewers:${streamId}`;
+  }
 
   async add(streamId: string, delta: number): Promise<number> {
     this.touched.add(streamId);
-    await this.redis.hIncrBy(key(streamId), this.nodeId, delta);
+    await this.redis.hIncrBy(this.key(streamId), this.nodeId, delta);
     return this.count(streamId);
   }
 
   async count(streamId: string): Promise<number> {
-    const values = await this.redis.hVals(key(streamId));
+    const values = await this.redis.hVals(this.key(streamId));
     return Math.max(
       0,
       values.reduce((sum, v) => sum + Number(v), 0),
@@ -41,7 +44,7 @@ class RedisPresence implements PresenceRepository {
   }
 
   async clearNode(): Promise<void> {
-    for (const streamId of this.touched) await this.redis.hDel(key(streamId), this.nodeId);
+    for (const streamId of this.touched) await this.redis.hDel(this.key(streamId), this.nodeId);
     this.touched.clear();
   }
 }

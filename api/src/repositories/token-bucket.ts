@@ -20,12 +20,18 @@ redis.call('HSET', KEYS[1], 't', tokens, 'ts', now)
 redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[1]) / tonumber(ARGV[2]) * 1000) + 1000)
 return ok`;
 
-export function createTokenBucket(redis: RedisClient | undefined, capacity: number, refillPerSecond: number): TokenBucket {
+/** keyPrefix starts the Redis keys (one per bucket). */
+export function createTokenBucket(
+  redis: RedisClient | undefined,
+  capacity: number,
+  refillPerSecond: number,
+  keyPrefix: string,
+): TokenBucket {
   if (redis) {
     return {
       async take(key) {
         const ok = await redis.eval(LUA, {
-          keys: [`hawker:tb:${key}`],
+          keys: [keyPrefix + key],
           arguments: [String(capacity), String(refillPerSecond), String(Date.now())],
         });
         return ok === 1;
