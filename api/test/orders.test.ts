@@ -51,6 +51,17 @@ describe('checkout and escrow', () => {
     expect(res.status).toBe(201);
     expect(res.body.orders).toHaveLength(2);
     expect(res.body.orders.map((o: { totalMinor: number }) => o.totalMinor).sort()).toEqual([1000, 1000]);
+    // The capture paid each order, booked one capture transfer per order and held each total in its own escrow.
+    const prisma = api.services.db.prisma;
+    for (const o of res.body.orders as { id: string }[]) {
+      expect(await balance(`escrow:order:${o.id}:USD`)).toBe(1000n);
+      expect(await prisma.escrowHold.findMany({ where: { orderId: o.id }, select: { amountMinor: true, status: true } })).toEqual([
+        { amountMinor: 1000, status: 'held' },
+      ]);
+      expect(await prisma.ledgerTransfer.count({ where: { orderId: o.id, kind: 'payment_capture' } })).toBe(1);
+    }
+    const payment = await prisma.payment.findFirstOrThrow({ where: { checkoutId: res.body.checkoutId } });
+    expect(payment).toMatchObject({ status: 'succeeded', amountMinor: 2000, providerRef: expect.any(String) });
   });
 
   it('requires an Idempotency-Key, replays the first response, and rejects reuse with another body', async () => {

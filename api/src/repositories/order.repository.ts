@@ -2,25 +2,13 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { TransactionClient } from '../generated/prisma/internal/prismaNamespace.js';
 import { accounts } from '../domain/ledger-accounts.js';
 import type { LedgerRepository } from './ledger.repository.js';
-import { SQL_UTC_NOW as UTC_NOW, type SqlDatabase, type SqlStatement } from './db/sql.js';
-import { uuidv7 } from './db/uuid7.js';
+import type { SqlDatabase, SqlStatement } from './db/sql.js';
 
 // Prisma sets @updatedAt itself; statements on the lean path set it explicitly.
-const CAPTURE_PAYMENT: SqlStatement = {
-  name: 'capture_payment_v1',
-  text: `UPDATE payments SET status = 'succeeded', "providerRef" = $2, "updatedAt" = ${UTC_NOW}
-          WHERE id = $1::uuid RETURNING "payerId"::text AS "payerId", "checkoutId"::text AS "checkoutId"`,
-};
-const MARK_ORDERS_PAID: SqlStatement = {
-  name: 'capture_orders_paid_v1',
-  text: `UPDATE orders SET status = 'paid', "paidAt" = ${UTC_NOW}, "updatedAt" = ${UTC_NOW}
-          WHERE "checkoutId" = $1::uuid AND status = 'pending_payment'
-      RETURNING id::text AS id, "totalMinor", currency`,
-};
-const INSERT_ESCROW_HOLD: SqlStatement = {
-  name: 'capture_escrow_hold_v1',
-  text: `INSERT INTO escrow_holds (id, "orderId", "accountId", "amountMinor", currency)
-         VALUES ($5::uuid, $1::uuid, $2::uuid, $3, $4)`,
+const CAPTURE: SqlStatement = {
+  name: 'checkout_capture_v1',
+  text: `SELECT checkout_capture($1::uuid, $2, $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::bigint[],
+           $9, $10::uuid[], $11::text[], $12::text[]) AS captured`,
 };
 
 const orderView = {
@@ -53,35 +41,32 @@ export class OrderRepository {
 
   /**
    * Payment captured: orders paid, and each order's total moves from the
-   * buyer's card into its own escrow account. Every purchase passes here, so it
-   * runs on the lean SQL path (prepared statements, no Prisma round trips).
+   * buyer's card into its own escrow account, held. Every purchase passes
+   * here, so it is one statement (the `checkout_capture` function, see its
+   * migration): this side names the accounts and the orders it reserved.
    */
-  async capture(paymentId: string, providerRef: string): Promise<void> {
-    await this.sql.transaction(async (tx) => {
-      const [payment] = await tx.query<{ payerId: string; checkoutId: string }>(CAPTURE_PAYMENT, [paymentId, providerRef]);
-      if (!payment) throw new Error(`payment ${paymentId} not found`);
-      const orders = await tx.query<{ id: string; totalMinor: number; currency: string }>(MARK_ORDERS_PAID, [payment.checkoutId]);
-      for (const o of orders) {
-        const funding = accounts.buyerFunding(payment.payerId, o.currency);
-        const escrow = accounts.escrow(o.id, o.currency);
-        const ids = await this.ledger.ensureAccounts(tx, [funding, escrow]);
-        await this.ledger.post(
-          tx,
-          {
-            kind: 'payment_capture',
-            orderId: o.id,
-            paymentId,
-            idempotencyKey: `capture:${o.id}`,
-            entries: [
-              { account: funding, amount: -BigInt(o.totalMinor) },
-              { account: escrow, amount: BigInt(o.totalMinor) },
-            ],
-          },
-          ids,
-        );
-        await tx.query(INSERT_ESCROW_HOLD, [o.id, ids.get(escrow.code)!, o.totalMinor, o.currency, uuidv7()]);
-      }
-    });
+  async capture(
+    checkout: { paymentId: string; buyerId: string; currency: string; orderIds: string[] },
+    providerRef: string,
+  ): Promise<void> {
+    const funding = accounts.buyerFunding(checkout.buyerId, checkout.currency);
+    const escrows = checkout.orderIds.map((id) => accounts.escrow(id, checkout.currency));
+    const refs = [funding, ...escrows];
+    await this.sql.query(CAPTURE, [
+      checkout.paymentId,
+      providerRef,
+      refs.map((r) => r.code),
+      refs.map((r) => r.kind),
+      refs.map((r) => r.currency),
+      refs.map((r) => r.ownerId),
+      refs.map((r) => r.orderId),
+      refs.map((r) => (r.floor === null ? null : r.floor.toString())),
+      funding.code,
+      checkout.orderIds,
+      escrows.map((r) => r.code),
+      // The capture's business key per order: booking it twice is impossible.
+      checkout.orderIds.map((id) => `capture:${id}`),
+    ]);
   }
 
   /** Payment failed: orders cancelled and their stock returned. */

@@ -74,7 +74,7 @@ export class OrderService {
       await this.orders.failPayment(reserved.paymentId, charge.code);
       throw new AppError(402, 'invalid_request_error', charge.code, charge.message, 'paymentMethod');
     }
-    await this.orders.capture(reserved.paymentId, charge.providerRef);
+    await this.orders.capture({ ...reserved, buyerId: principal.userId }, charge.providerRef);
     const { checkoutId, orderIds, totalMinor, currency, lines } = reserved;
     return { checkoutId, orderIds, totalMinor, currency, lines };
   }
