@@ -28,12 +28,15 @@ const sql = {
     text: `SELECT l."priceMinor", l.currency, l.title, l.status::text AS status, l."shopId"::text AS "shopId", s."ownerId"::text AS "ownerId"
              FROM listings l JOIN shops s ON s.id = l."shopId" WHERE l.id = $1::uuid`,
   },
-  dealFacts: {
-    name: 'reserve_deal_facts_v1',
+  // Reads the deal and takes the buyer's per-deal advisory lock (held to COMMIT) in one round trip:
+  // a row comes back only once the lock is held, so the count that follows runs under it.
+  lockedDealFacts: {
+    name: 'reserve_deal_locked_facts_v1',
     text: `SELECT d."dealPriceMinor" AS "priceMinor", d.currency, l.title, l."shopId"::text AS "shopId", s."ownerId"::text AS "ownerId", d."perBuyerLimit"
-             FROM flash_deals d JOIN listings l ON l.id = d."listingId" JOIN shops s ON s.id = l."shopId" WHERE d.id = $1::uuid`,
+             FROM (SELECT pg_advisory_xact_lock(hashtextextended($2, 0)) OFFSET 0) AS buyer_lock,
+                  flash_deals d JOIN listings l ON l.id = d."listingId" JOIN shops s ON s.id = l."shopId"
+            WHERE d.id = $1::uuid`,
   },
-  lockBuyerInDeal: { name: 'reserve_deal_lock_v1', text: `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))` },
   boughtInDeal: {
     name: 'reserve_deal_bought_v1',
     text: `SELECT coalesce(sum(i.quantity), 0)::int AS units FROM order_items i JOIN orders o ON o.id = i."orderId"
@@ -49,24 +52,22 @@ const sql = {
             WHERE id = $1::uuid AND status = 'active' AND "soldCount" + $2 <= quantity
               AND ${UTC_NOW} <= "endsAt" + "graceMs" * interval '1 millisecond' RETURNING 1 AS taken`,
   },
+  // The checkout, its orders (one per shop), their items and the payment in one statement: the
+  // foreign keys between them are checked at its end, when every row is there.
   insertCheckout: {
-    name: 'reserve_checkout_v1',
-    text: `INSERT INTO checkouts (id, "buyerId", "totalMinor", currency) VALUES ($1::uuid, $2::uuid, $3, $4)`,
-  },
-  insertOrder: {
-    name: 'reserve_order_v1',
-    text: `INSERT INTO orders (id, "buyerId", "shopId", "checkoutId", "subtotalMinor", "totalMinor", currency, "streamId", "streamOffsetMs", "flashDealId", "updatedAt")
-           VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $5, $6, $7::uuid, $8, $9::uuid, ${UTC_NOW})`,
-  },
-  insertItems: {
-    name: 'reserve_items_v1',
-    text: `INSERT INTO order_items (id, "orderId", "listingId", "flashDealId", title, "unitPriceMinor", quantity)
-           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::int[])`,
-  },
-  insertPayment: {
-    name: 'reserve_payment_v1',
-    text: `INSERT INTO payments (id, "payerId", "checkoutId", provider, "amountMinor", currency, "idempotencyKey", "updatedAt")
-           VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, ${UTC_NOW})`,
+    name: 'reserve_insert_checkout_v2',
+    text: `WITH checkout AS (
+             INSERT INTO checkouts (id, "buyerId", "totalMinor", currency) VALUES ($1::uuid, $2::uuid, $3, $4)
+           ), order_rows AS (
+             INSERT INTO orders (id, "buyerId", "shopId", "checkoutId", "subtotalMinor", "totalMinor", currency, "streamId", "streamOffsetMs", "flashDealId", "updatedAt")
+             SELECT o.id, $2::uuid, o.shop, $1::uuid, o.subtotal, o.subtotal, $4, $5::uuid, $6::int, o.deal, ${UTC_NOW}
+               FROM unnest($7::uuid[], $8::uuid[], $9::int[], $10::uuid[]) AS o(id, shop, subtotal, deal)
+           ), item_rows AS (
+             INSERT INTO order_items (id, "orderId", "listingId", "flashDealId", title, "unitPriceMinor", quantity)
+             SELECT * FROM unnest($11::uuid[], $12::uuid[], $13::uuid[], $14::uuid[], $15::text[], $16::int[], $17::int[])
+           )
+           INSERT INTO payments (id, "payerId", "checkoutId", provider, "amountMinor", currency, "idempotencyKey", "updatedAt")
+           VALUES ($18::uuid, $2::uuid, $1::uuid, $19, $3, $4, $20, ${UTC_NOW})`,
   },
 } satisfies Record<string, SqlStatement>;
 
@@ -117,39 +118,45 @@ export class CheckoutRepository {
     for (const t of taken) byShop.set(t.shopId, [...(byShop.get(t.shopId) ?? []), t]);
     const totalMinor = taken.reduce((s, t) => s + t.priceMinor * t.quantity, 0);
     const checkoutId = uuidv7();
-    await tx.query(sql.insertCheckout, [checkoutId, input.buyerId, totalMinor, currency]);
-    const orderIds: string[] = [];
-    const lines: ReservedLine[] = [];
+    const paymentId = uuidv7();
+    const orders: { id: string; shopId: string; subtotal: number; dealId: string | null }[] = [];
+    const items: (ReserveItem & TakenLine & { orderId: string })[] = [];
     for (const [shopId, shopLines] of byShop) {
       const orderId = uuidv7();
       const subtotal = shopLines.reduce((s, t) => s + t.priceMinor * t.quantity, 0);
-      const dealId = shopLines.find((t) => t.dealId)?.dealId ?? null;
-      await tx.query(sql.insertOrder, [
-        orderId,
-        input.buyerId,
-        shopId,
-        checkoutId,
-        subtotal,
-        currency,
-        input.streamId ?? null,
-        input.streamOffsetMs ?? null,
-        dealId,
-      ]);
-      await tx.query(sql.insertItems, [
-        shopLines.map(() => uuidv7()),
-        shopLines.map(() => orderId),
-        shopLines.map((t) => t.listingId),
-        shopLines.map((t) => t.dealId ?? null),
-        shopLines.map((t) => t.title),
-        shopLines.map((t) => t.priceMinor),
-        shopLines.map((t) => t.quantity),
-      ]);
-      orderIds.push(orderId);
-      for (const t of shopLines)
-        lines.push({ listingId: t.listingId, title: t.title, unitPriceMinor: t.priceMinor, quantity: t.quantity, orderId });
+      orders.push({ id: orderId, shopId, subtotal, dealId: shopLines.find((t) => t.dealId)?.dealId ?? null });
+      for (const t of shopLines) items.push({ ...t, orderId });
     }
-    const paymentId = uuidv7();
-    await tx.query(sql.insertPayment, [paymentId, input.buyerId, checkoutId, input.provider, totalMinor, currency, input.idempotencyKey]);
+    await tx.query(sql.insertCheckout, [
+      checkoutId,
+      input.buyerId,
+      totalMinor,
+      currency,
+      input.streamId ?? null,
+      input.streamOffsetMs ?? null,
+      orders.map((o) => o.id),
+      orders.map((o) => o.shopId),
+      orders.map((o) => o.subtotal),
+      orders.map((o) => o.dealId),
+      items.map(() => uuidv7()),
+      items.map((t) => t.orderId),
+      items.map((t) => t.listingId),
+      items.map((t) => t.dealId ?? null),
+      items.map((t) => t.title),
+      items.map((t) => t.priceMinor),
+      items.map((t) => t.quantity),
+      paymentId,
+      input.provider,
+      input.idempotencyKey,
+    ]);
+    const orderIds = orders.map((o) => o.id);
+    const lines: ReservedLine[] = items.map((t) => ({
+      listingId: t.listingId,
+      title: t.title,
+      unitPriceMinor: t.priceMinor,
+      quantity: t.quantity,
+      orderId: t.orderId,
+    }));
     return { ok: true, checkoutId, paymentId, totalMinor, currency, orderIds, lines };
   }
 }
@@ -164,8 +171,7 @@ async function lineFor(tx: SqlExecutor, item: ReserveItem, buyerId: string): Pro
   }
   // The buyer's limit is held under a per-buyer, per-deal advisory lock: two of their own purchases
   // cannot both pass the count below.
-  await tx.query(sql.lockBuyerInDeal, [`${item.dealId}:${buyerId}`]);
-  const [deal] = await tx.query<TakenLine & { perBuyerLimit: number }>(sql.dealFacts, [item.dealId]);
+  const [deal] = await tx.query<TakenLine & { perBuyerLimit: number }>(sql.lockedDealFacts, [item.dealId, `${item.dealId}:${buyerId}`]);
   if (!deal) throw new Rollback({ ok: false, reason: 'deal_over' });
   if (deal.ownerId === buyerId) throw new Rollback({ ok: false, reason: 'own_listing' });
   const [bought] = await tx.query<{ units: number }>(sql.boughtInDeal, [item.dealId, buyerId]);
