@@ -5,6 +5,7 @@ import type { ChatPostRepository, ChatPostVerdict } from '../repositories/chat-p
 import type { TokenBucket } from '../repositories/token-bucket.js';
 import type { Principal } from './auth.service.js';
 import type { DomainEvents } from './domain-events.js';
+import { ReadCoalescer } from './read-coalescer.js';
 
 type Row = { id: string; streamId: string; text: string; createdAt: Date; user: { id: string; displayName: string } };
 
@@ -21,6 +22,9 @@ export class ChatService {
     private readonly bucket: TokenBucket,
     private readonly events: DomainEvents,
   ) {}
+
+  // A stream's owner and status, read once for a burst of joins or moderation checks (never older than the request).
+  readonly #streams = new ReadCoalescer((streamId: string) => this.chat.streamOwner(streamId));
 
   async send(principal: Principal | null, streamId: string, text: string): Promise<ChatMessageView> {
     if (!principal) throw AppError.unauthenticated('Log in to chat.');
@@ -95,7 +99,7 @@ export class ChatService {
   }
 
   private async stream(streamId: string) {
-    const stream = await this.chat.streamOwner(streamId);
+    const stream = await this.#streams.get(streamId);
     if (!stream) throw AppError.notFound('Stream');
     return stream;
   }

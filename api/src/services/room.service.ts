@@ -6,10 +6,17 @@ import type { PresenceRepository } from '../repositories/presence.repository.js'
 import type { StreamRepository } from '../repositories/stream.repository.js';
 import type { StreamStatsRepository } from '../repositories/stream-stats.repository.js';
 import { PeakViewers } from './peak-viewers.js';
+import { ReadCoalescer } from './read-coalescer.js';
 
 /** Joining and leaving a stream's room; the realtime layer does the socket work. */
 export class RoomService {
   readonly #peaks: PeakViewers;
+  // What every viewer of a room is sent on joining is the same for all of them: a burst of joins
+  // (a big show going live) shares each query instead of running it once per viewer.
+  readonly #chat: ReadCoalescer<Awaited<ReturnType<ChatService['snapshot']>>>;
+  readonly #pins: ReadCoalescer<Awaited<ReturnType<PinService['current']>>>;
+  readonly #deal: ReadCoalescer<DealView | null>;
+  readonly #exists: ReadCoalescer<boolean>;
 
   constructor(
     private readonly streams: StreamRepository,
@@ -20,6 +27,10 @@ export class RoomService {
     private readonly stats: StreamStatsRepository,
   ) {
     this.#peaks = new PeakViewers((id, n) => this.stats.bumpPeak(id, n));
+    this.#chat = new ReadCoalescer((id) => this.chat.snapshot(id));
+    this.#pins = new ReadCoalescer((id) => this.pins.current(id));
+    this.#deal = new ReadCoalescer((id) => this.deals.active(id));
+    this.#exists = new ReadCoalescer((id) => this.streams.exists(id));
   }
 
   /**
@@ -33,9 +44,9 @@ export class RoomService {
     const counted = !viewer.isCreator;
     const [viewerCount, chat, pins, activeDeal] = await Promise.all([
       counted ? this.presence.add(streamId, 1) : this.presence.count(streamId),
-      this.chat.snapshot(streamId),
-      this.pins.current(streamId),
-      this.deals.active(streamId),
+      this.#chat.get(streamId),
+      this.#pins.get(streamId),
+      this.#deal.get(streamId),
     ]);
     if (counted) await this.#peaks.seen(streamId, viewerCount);
     return { snapshot: { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins, activeDeal, viewer }, counted };
@@ -45,9 +56,9 @@ export class RoomService {
   async current(streamId: string, userId: string | null): Promise<RoomSnapshot> {
     const [viewerCount, chat, pins, activeDeal, viewer] = await Promise.all([
       this.presence.count(streamId),
-      this.chat.snapshot(streamId),
-      this.pins.current(streamId),
-      this.deals.active(streamId),
+      this.#chat.get(streamId),
+      this.#pins.get(streamId),
+      this.#deal.get(streamId),
       this.chat.roleIn(streamId, userId),
     ]);
     return { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins, activeDeal, viewer };
@@ -66,7 +77,7 @@ export class RoomService {
   }
 
   private async guest(streamId: string): Promise<{ isCreator: false; canModerate: false }> {
-    if (!(await this.streams.exists(streamId))) throw AppError.notFound('Stream');
+    if (!(await this.#exists.get(streamId))) throw AppError.notFound('Stream');
     return { isCreator: false, canModerate: false };
   }
 }
