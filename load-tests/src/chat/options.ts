@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { JoinMode } from './viewer-process.js';
+import { defaultResultsDir } from '../report/results.js';
 
 export interface ChatBenchOptions {
   /** Viewer sockets in the one room. */
@@ -27,8 +28,6 @@ export interface ChatBenchOptions {
   /** Where chat-*.json/svg go; undefined: do not write files. */
   outDir: string | undefined;
 }
-
-export const defaultResultsDir = new URL('../../results/', import.meta.url).pathname;
 
 /** Senders so that each user sends at most ~0.7 messages/s (the bucket refills 1/s). */
 export const sendersFor = (ratePerSecond: number) => Math.max(2, Math.ceil(ratePerSecond * 1.5));

@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { writeResults } from '../report/results.js';
 import { lineChart, type Series } from '../report/svg-chart.js';
 import { TARGETS, type ChatReport, type ModeName, type ModeResult } from './report.js';
 
@@ -32,15 +31,6 @@ export function chatChart(r: ChatReport): string {
 }
 
 /** Writes chat-<timestamp>.json, chat-latest.json and chat-latest.svg; returns their paths. */
-export async function writeChatReport(report: ChatReport, outDir: string): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  // Colons are not portable in file names.
-  const stamped = path.join(outDir, `chat-${report.startedAt.replace(/:/g, '-')}.json`);
-  const latest = path.join(outDir, 'chat-latest.json');
-  const svg = path.join(outDir, 'chat-latest.svg');
-  await writeFile(stamped, json);
-  await writeFile(latest, json);
-  await writeFile(svg, chatChart(report));
-  return [stamped, latest, svg];
+export function writeChatReport(report: ChatReport, outDir: string): Promise<string[]> {
+  return writeResults(outDir, 'chat', report, chatChart(report));
 }

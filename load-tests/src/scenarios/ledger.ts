@@ -1,28 +1,23 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { lineChart } from '../report/svg-chart.js';
 import { runLedgerBench, type LedgerReport } from '../ledger/run.js';
+import { defaultResultsDir, writeResults } from '../report/results.js';
+import { lineChart } from '../report/svg-chart.js';
+import { scenarioFlags } from './flags.js';
 
 const USAGE = `usage: npm run bench -- ledger [--quick] [--clients 1,4,8,16] [--seconds 4] [--rounds 3] [--no-write]
 Escrow ledger transfers per second against pgbench -b tpcb-like on the same PostgreSQL
 (BENCH_DATABASE_URL admin connection; default postgresql://postgres@127.0.0.1:5432/postgres).`;
 
-const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../results');
-
 export async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help')) {
+  const flags = scenarioFlags(argv, ['clients', 'seconds', 'rounds']);
+  if (!flags) return 2;
+  if (flags.help) {
     console.log(USAGE);
     return 0;
   }
-  const quick = argv.includes('--quick');
-  const value = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const clients = (value('--clients') ?? (quick ? '4' : '1,4,8,16')).split(',').map(Number);
-  const seconds = Number(value('--seconds') ?? (quick ? 2 : 4));
-  const rounds = Number(value('--rounds') ?? (quick ? 1 : 3));
+  const { quick, value } = flags;
+  const clients = (value('clients') ?? (quick ? '4' : '1,4,8,16')).split(',').map(Number);
+  const seconds = Number(value('seconds') ?? (quick ? 2 : 4));
+  const rounds = Number(value('rounds') ?? (quick ? 1 : 3));
   if (clients.some((c) => !Number.isInteger(c) || c < 1 || c > 64) || !(seconds >= 1 && seconds <= 120) || !(rounds >= 1 && rounds <= 9)) {
     console.error(USAGE);
     return 2;
@@ -42,20 +37,12 @@ export async function main(argv: string[]): Promise<number> {
   console.log(
     `\nworst over client counts: batched ${worstRatioBatched.toFixed(2)}× pgbench (target 1.0×: ${worstRatioBatched >= 1 ? 'met' : 'NOT met'}), one statement ${worstRatioStatement.toFixed(2)}×, in a transaction ${worstRatioInTx.toFixed(2)}×; self-check problems: ${selfCheckProblems}`,
   );
-  if (!argv.includes('--no-write')) console.log(`wrote ${(await write(report)).join(', ')}`);
+  if (!flags.noWrite) console.log(`wrote ${(await writeResults(defaultResultsDir, 'ledger', report, chart(report))).join(', ')}`);
   return report.summary.selfCheckProblems === 0 ? 0 : 1;
 }
 
-async function write(report: LedgerReport): Promise<string[]> {
-  await mkdir(resultsDir, { recursive: true });
-  const json = JSON.stringify(report, null, 2);
-  const stamp = report.startedAt.replace(/[:.]/g, '-');
-  const files = [
-    path.join(resultsDir, `ledger-${stamp}.json`),
-    path.join(resultsDir, 'ledger-latest.json'),
-    path.join(resultsDir, 'ledger-latest.svg'),
-  ];
-  const svg = lineChart({
+function chart(report: LedgerReport): string {
+  return lineChart({
     title: 'Escrow transfers vs pgbench tpcb-like (same PostgreSQL, same run)',
     xLabel: 'concurrent clients',
     panels: [
@@ -81,6 +68,4 @@ async function write(report: LedgerReport): Promise<string[]> {
       },
     ],
   });
-  await Promise.all([writeFile(files[0]!, json), writeFile(files[1]!, json), writeFile(files[2]!, svg)]);
-  return files;
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { defaultResultsDir } from '../report/results.js';
 
 export interface SfuOptions {
   /** Viewer counts to hold, ascending. */
@@ -26,8 +27,6 @@ export interface SfuOptions {
 
 export const FULL_STEPS = [50, 100, 200, 400, 600, 800, 1000, 1200];
 export const QUICK_STEPS = [20, 50, 100];
-
-export const defaultResultsDir = new URL('../../results/', import.meta.url).pathname;
 
 export function defaultOptions(quick: boolean): SfuOptions {
   return {

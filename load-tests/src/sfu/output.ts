@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { writeResults } from '../report/results.js';
 import { lineChart, type Series } from '../report/svg-chart.js';
 import { MAX_CPU_PCT, MAX_LOSS_PCT, TARGETS, type SfuReport, type StepResult } from './report.js';
 import type { TargetName } from './target.js';
@@ -55,15 +54,6 @@ export function sfuChart(report: SfuReport): string {
 }
 
 /** Writes sfu-<timestamp>.json, sfu-latest.json and sfu-latest.svg; returns their paths. */
-export async function writeSfuReport(report: SfuReport, outDir: string): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  // Colons are not portable in file names.
-  const stamped = path.join(outDir, `sfu-${report.startedAt.replace(/:/g, '-')}.json`);
-  const latest = path.join(outDir, 'sfu-latest.json');
-  const svg = path.join(outDir, 'sfu-latest.svg');
-  await writeFile(stamped, json);
-  await writeFile(latest, json);
-  await writeFile(svg, sfuChart(report));
-  return [stamped, latest, svg];
+export function writeSfuReport(report: SfuReport, outDir: string): Promise<string[]> {
+  return writeResults(outDir, 'sfu', report, sfuChart(report));
 }
