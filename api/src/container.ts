@@ -81,12 +81,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const events = new DomainEvents(logger.child({ component: 'events' }));
   // 5 messages of burst, then one per second per user, across all nodes when Redis is configured.
   const chatRepo = new ChatRepository(db.prisma);
-  const chat = new ChatService(
-    chatRepo,
-    new ChatPostRepository(db.sql),
-    createTokenBucket(redis, 5, 1, `${config.redisKeyPrefix}tb:`),
-    events,
-  );
+  const chat = new ChatService(chatRepo, new ChatPostRepository(db.sql), createTokenBucket(redis, 5, 1, config.redisKeyPrefix), events);
   const pins = new PinService(new PinRepository(db.prisma), chatRepo, events, (key) => `/api/media/images/${encodeURIComponent(key)}`);
   const media = new MediaServerClient(config.mediaUrl, config.mediaTokenSecret);
   const imageUrl = (key: string) => `/api/media/images/${encodeURIComponent(key)}`;

@@ -24,7 +24,7 @@ async function openDeal(gate: DealGate, remaining: number, limit: number, bought
 
 describe.each([
   ['Redis', () => createDealGate(redis, { keyPrefix: inject('redisKeyPrefix'), reservationTtlMs: TTL_MS })],
-  ['memory', () => createDealGate(undefined, { reservationTtlMs: TTL_MS })],
+  ['memory', () => createDealGate(undefined, { keyPrefix: inject('redisKeyPrefix'), reservationTtlMs: TTL_MS })],
 ])('deal gate (%s)', (_name, make) => {
   let gate: DealGate;
   beforeAll(() => {

@@ -119,7 +119,7 @@ const scripts = {
 
 export function createDealGate(
   redis: RedisClient | undefined,
-  { keyPrefix = 'hawker:', reservationTtlMs = RESERVATION_TTL_MS }: { keyPrefix?: string; reservationTtlMs?: number } = {},
+  { keyPrefix, reservationTtlMs = RESERVATION_TTL_MS }: { keyPrefix: string; reservationTtlMs?: number },
 ): DealGate {
   return redis ? new RedisDealGate(redis, keyPrefix, reservationTtlMs) : new MemoryDealGate(reservationTtlMs);
 }

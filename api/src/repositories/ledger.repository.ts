@@ -122,14 +122,7 @@ export class LedgerRepository {
     }
     const missing = [...new Map(refs.filter((r) => !found.has(r.code)).map((r) => [r.code, r])).values()];
     if (missing.length > 0) {
-      await run(db, INSERT_ACCOUNTS, [
-        missing.map((r) => r.code),
-        missing.map((r) => r.kind),
-        missing.map((r) => r.currency),
-        missing.map((r) => r.ownerId),
-        missing.map((r) => r.orderId),
-        missing.map((r) => (r.floor === null ? null : r.floor.toString())),
-      ]);
+      await run(db, INSERT_ACCOUNTS, accountColumns(missing));
       const rows = await run<{ id: string; code: string }>(db, SELECT_ACCOUNTS, [missing.map((r) => r.code)]);
       for (const row of rows) {
         found.set(row.code, row.id);
@@ -177,6 +170,19 @@ export class LedgerRepository {
       ownerId,
     );
   }
+}
+
+/** Accounts as the six parallel arrays (code, kind, currency, owner, order, floor) the SQL that creates them takes. */
+export function accountColumns(refs: AccountRef[]): unknown[][] {
+  return [
+    refs.map((r) => r.code),
+    refs.map((r) => r.kind),
+    refs.map((r) => r.currency),
+    refs.map((r) => r.ownerId),
+    refs.map((r) => r.orderId),
+    // Floors travel as text: bigint arrays are not portable across the drivers.
+    refs.map((r) => (r.floor === null ? null : r.floor.toString())),
+  ];
 }
 
 function assertBalanced(t: TransferInput): void {

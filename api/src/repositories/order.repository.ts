@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { TransactionClient } from '../generated/prisma/internal/prismaNamespace.js';
 import { accounts } from '../domain/ledger-accounts.js';
-import type { LedgerRepository } from './ledger.repository.js';
+import { accountColumns, type LedgerRepository } from './ledger.repository.js';
 import type { SqlDatabase, SqlStatement } from './db/sql.js';
 
 // Prisma sets @updatedAt itself; statements on the lean path set it explicitly.
@@ -51,16 +51,10 @@ export class OrderRepository {
   ): Promise<void> {
     const funding = accounts.buyerFunding(checkout.buyerId, checkout.currency);
     const escrows = checkout.orderIds.map((id) => accounts.escrow(id, checkout.currency));
-    const refs = [funding, ...escrows];
     await this.sql.query(CAPTURE, [
       checkout.paymentId,
       providerRef,
-      refs.map((r) => r.code),
-      refs.map((r) => r.kind),
-      refs.map((r) => r.currency),
-      refs.map((r) => r.ownerId),
-      refs.map((r) => r.orderId),
-      refs.map((r) => (r.floor === null ? null : r.floor.toString())),
+      ...accountColumns([funding, ...escrows]),
       funding.code,
       checkout.orderIds,
       escrows.map((r) => r.code),

@@ -20,7 +20,7 @@ redis.call('HSET', KEYS[1], 't', tokens, 'ts', now)
 redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[1]) / tonumber(ARGV[2]) * 1000) + 1000)
 return ok`;
 
-/** keyPrefix starts the Redis keys (one per bucket). */
+/** keyPrefix starts the Redis keys (one per bucket: `<prefix>tb:<key>`), as for every Redis key the api uses. */
 export function createTokenBucket(
   redis: RedisClient | undefined,
   capacity: number,
@@ -31,7 +31,7 @@ export function createTokenBucket(
     return {
       async take(key) {
         const ok = await redis.eval(LUA, {
-          keys: [keyPrefix + key],
+          keys: [`${keyPrefix}tb:${key}`],
           arguments: [String(capacity), String(refillPerSecond), String(Date.now())],
         });
         return ok === 1;
