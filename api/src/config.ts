@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -34,12 +36,53 @@ const envSchema = z.object({
   NODE_ID: z.string().min(1).max(64).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  // Where browsers load the app from, comma-separated (e.g. https://hawker.example). State-changing
+  // requests and socket handshakes must come from one of them; unset = the origin the request was sent to.
+  PUBLIC_ORIGINS: z
+    .string()
+    .trim()
+    .transform((v, ctx) => parseOrigins(v, ctx))
+    .optional(),
+  // Also forced on whenever a public origin is https.
   COOKIE_SECURE: booleanFlag.default(false),
-  TRUST_PROXY: booleanFlag.default(false),
+  // The proxies in front of the api: a hop count (1 = one reverse proxy) or their addresses/subnets.
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .transform((v, ctx) => parseTrustProxy(v, ctx))
+    .default(false),
+  // /metrics: on the app port only with `Authorization: Bearer <token>`; or on its own listener.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
   AUTO_RELEASE_DAYS: z.coerce.number().min(0).max(365).default(10),
   SCHEDULER_INTERVAL_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
+  // Failed logins per (account, IP) within the window before 429.
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
   LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  // Failed logins per IP across all emails within the login window before 429.
+  LOGIN_IP_FAILURE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  // Accounts created per IP per hour.
+  REGISTER_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  // Password hashes run at once (argon2 takes a core each) and how many may wait; the rest get 429.
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
+  // Password checks one IP may have running or waiting at once.
+  PASSWORD_HASH_PER_IP: z.coerce.number().int().min(1).max(10_000).default(4),
+  // Realtime connections: sockets per logged-in user and per IP (across nodes with Redis), guests counted as viewers per IP.
+  SOCKETS_PER_USER: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  SOCKETS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  GUEST_VIEWERS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  // Media tokens minted per IP per minute.
+  MEDIA_TOKEN_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  // Image uploads: per listing, and bytes stored per user.
+  MAX_IMAGES_PER_LISTING: z.coerce.number().int().min(1).max(1000).default(10),
+  IMAGE_QUOTA_BYTES_PER_USER: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000_000)
+    .default(200 * 1024 * 1024),
   // Chat fan-out coalescing window per room; 0 sends one chat:message per message.
   CHAT_BATCH_MS: z.coerce.number().int().min(0).max(2000).default(100),
 });
@@ -58,13 +101,35 @@ export type ApiConfig = {
   nodeId: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   sessionTtlMs: number;
+  /** Origins allowed to make state-changing requests and open sockets; null = the request's own origin. */
+  publicOrigins: string[] | null;
   cookieSecure: boolean;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
+  /** /metrics on the app port needs this bearer token; undefined = not served there. */
+  metricsToken: string | undefined;
+  /** A separate listener for /metrics (e.g. on 127.0.0.1 for the scraper). */
+  metricsListener: { port: number; host: string } | undefined;
   loginRateLimit: { limit: number; windowMs: number };
+  limits: AbuseLimits;
   autoReleaseMs: number;
   schedulerIntervalMs: number;
   /** Window in which a busy room's chat messages are coalesced into one chat:batch; 0 = off. */
   chatBatchMs: number;
+};
+
+/** false (trust nothing), a number of proxy hops, or the proxies' addresses and subnets (proxy-addr syntax). */
+export type TrustProxy = false | number | string[];
+
+export type AbuseLimits = {
+  loginIpFailures: number;
+  registerPerIpPerHour: number;
+  passwordHash: { concurrency: number; queue: number; perIp: number };
+  socketsPerUser: number;
+  socketsPerIp: number;
+  guestViewersPerIp: number;
+  mediaTokensPerIpPerMinute: number;
+  imagesPerListing: number;
+  imageBytesPerUser: number;
 };
 
 export class ConfigError extends Error {
@@ -102,11 +167,70 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     nodeId: e.NODE_ID ?? `api-${process.pid}`,
     logLevel: e.LOG_LEVEL,
     sessionTtlMs: e.SESSION_TTL_DAYS * 86_400_000,
-    cookieSecure: e.COOKIE_SECURE,
+    publicOrigins: e.PUBLIC_ORIGINS ?? null,
+    cookieSecure: e.COOKIE_SECURE || (e.PUBLIC_ORIGINS ?? []).some((o) => o.startsWith('https:')),
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
+    metricsListener: e.METRICS_PORT === undefined ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     loginRateLimit: { limit: e.LOGIN_RATE_LIMIT, windowMs: e.LOGIN_RATE_WINDOW_SECONDS * 1000 },
+    limits: {
+      loginIpFailures: e.LOGIN_IP_FAILURE_LIMIT,
+      registerPerIpPerHour: e.REGISTER_RATE_LIMIT,
+      // Half the cores: the other half keeps answering everything else while logins are checked.
+      passwordHash: {
+        concurrency: e.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2)),
+        queue: e.PASSWORD_HASH_QUEUE,
+        perIp: e.PASSWORD_HASH_PER_IP,
+      },
+      socketsPerUser: e.SOCKETS_PER_USER,
+      socketsPerIp: e.SOCKETS_PER_IP,
+      guestViewersPerIp: e.GUEST_VIEWERS_PER_IP,
+      mediaTokensPerIpPerMinute: e.MEDIA_TOKEN_RATE_LIMIT,
+      imagesPerListing: e.MAX_IMAGES_PER_LISTING,
+      imageBytesPerUser: e.IMAGE_QUOTA_BYTES_PER_USER,
+    },
     autoReleaseMs: e.AUTO_RELEASE_DAYS * 86_400_000,
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_SECONDS * 1000,
     chatBatchMs: e.CHAT_BATCH_MS,
   };
+}
+
+function parseOrigins(value: string, ctx: z.RefinementCtx): string[] | undefined {
+  if (value === '') return undefined;
+  const origins: string[] = [];
+  for (const raw of value.split(',').map((v) => v.trim())) {
+    let url: URL | undefined;
+    try {
+      url = new URL(raw);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== raw.replace(/\/$/, '')) {
+      ctx.addIssue({ code: 'custom', message: `"${raw}" is not an origin such as https://hawker.example` });
+      return z.NEVER;
+    }
+    origins.push(url.origin);
+  }
+  return origins;
+}
+
+const namedSubnets = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `true` is refused: trusting every hop lets any client write its own
+ * X-Forwarded-For and pick the address rate limits count against.
+ */
+function parseTrustProxy(value: string, ctx: z.RefinementCtx): TrustProxy {
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((v) => v.trim());
+  const valid = entries.every((v) => namedSubnets.has(v) || isIP(v.split('/')[0] ?? '') !== 0);
+  if (!valid || value === 'true') {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'give the number of proxy hops in front of the api (e.g. 1) or their addresses/subnets; "true" would trust any client',
+    });
+    return z.NEVER;
+  }
+  return entries;
 }

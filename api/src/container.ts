@@ -6,11 +6,16 @@ import { ChatPostRepository } from './repositories/chat-post.repository.js';
 import { ListingRepository } from './repositories/listing.repository.js';
 import { MediaServerClient } from './repositories/media.client.js';
 import { createPresenceRepository, type PresenceRepository } from './repositories/presence.repository.js';
+import { createConnectionQuota, type ConnectionQuota } from './repositories/connection-quota.repository.js';
 import { connectRedis, RedisHealth, type RedisClient } from './repositories/redis.js';
 import { SessionRepository } from './repositories/session.repository.js';
 import { StreamRepository } from './repositories/stream.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { AuthService } from './services/auth.service.js';
+import { createWindowCounter } from './repositories/window-counter.js';
+import { PasswordHasher } from './services/password-hasher.js';
+import { PasswordPolicy } from './services/password-policy.js';
+import { SignInGuard } from './services/sign-in-guard.js';
 import { CatalogService } from './services/catalog.service.js';
 import { HealthService } from './services/health.service.js';
 import { RoomService } from './services/room.service.js';
@@ -50,6 +55,8 @@ export type Services = {
   db: Database;
   redis: RedisClient | undefined;
   presence: PresenceRepository;
+  /** Open realtime connections per user and per IP, capped. */
+  connections: ConnectionQuota;
   auth: AuthService;
   health: HealthService;
   catalog: CatalogService;
@@ -73,12 +80,13 @@ export type Services = {
 export async function createServices(config: ApiConfig, logger: Logger): Promise<Services> {
   const db = await openDatabase(config.database);
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
-  const presence = createPresenceRepository(redis, config.nodeId, config.redisKeyPrefix);
+  const presence = createPresenceRepository(redis, config.nodeId, config.redisKeyPrefix, config.limits.guestViewersPerIp);
+  const connections = createConnectionQuota(redis, config.nodeId, config.redisKeyPrefix);
   const users = new UserRepository(db.prisma);
   const streamRepo = new StreamRepository(db.prisma);
-  const auth = new AuthService(users, new SessionRepository(db.prisma), config.sessionTtlMs);
-  const streamStats = new StreamStatsRepository(db.prisma);
   const events = new DomainEvents(logger.child({ component: 'events' }));
+  const auth = createAuth(config, redis, users, new SessionRepository(db.prisma), events);
+  const streamStats = new StreamStatsRepository(db.prisma);
   // 5 messages of burst, then one per second per user, across all nodes when Redis is configured.
   const chatRepo = new ChatRepository(db.prisma);
   const chat = new ChatService(chatRepo, new ChatPostRepository(db.sql), createTokenBucket(redis, 5, 1, config.redisKeyPrefix), events);
@@ -86,7 +94,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const media = new MediaServerClient(config.mediaUrl, config.mediaTokenSecret);
   const imageUrl = (key: string) => `/api/media/images/${encodeURIComponent(key)}`;
   const listingRepo = new ListingRepository(db.prisma);
-  const catalog = new CatalogService(listingRepo, new ShopRepository(db.prisma), imageUrl);
+  const catalog = new CatalogService(listingRepo, new ShopRepository(db.prisma), imageUrl, (id) => pins.listingChanged(id));
   const ledgerRepo = new LedgerRepository(db.prisma, db.sql);
   const payments = new SandboxPaymentProvider();
   const orders = new OrderService(
@@ -120,13 +128,20 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     db,
     redis,
     presence,
+    connections,
     auth,
     health: new HealthService(db, new RedisHealth(redis), media, config.nodeId),
     catalog,
-    streams: new StreamService(streamRepo, presence, media, new MediaTokenService(config.mediaTokenSecret), events, streamStats),
+    streams: new StreamService(streamRepo, presence, media, new MediaTokenService(config.mediaTokenSecret), events, streamStats, {
+      counter: createWindowCounter(redis, config.redisKeyPrefix, 'media-token', 60_000),
+      perMinute: config.limits.mediaTokensPerIpPerMinute,
+    }),
     events,
     orders,
-    images: new ImageService(listingRepo, new LocalDiskImageStorage(config.uploadDir), imageUrl),
+    images: new ImageService(listingRepo, new LocalDiskImageStorage(config.uploadDir), imageUrl, {
+      perListing: config.limits.imagesPerListing,
+      bytesPerUser: config.limits.imageBytesPerUser,
+    }),
     reviews: new ReviewService(new ReviewRepository(db.prisma)),
     carts: new CartService(new CartRepository(db.prisma), orders, imageUrl),
     settlement: new SettlementService(new SettlementRepository(db.prisma, ledgerRepo), payments),
@@ -143,10 +158,37 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
         deals.close();
         await rooms.close().catch(() => undefined);
         await presence.clearNode().catch(() => undefined);
+        await connections.clearNode().catch(() => undefined);
         if (redis) await redis.quit().catch(() => undefined);
         await db.close();
       })();
       return closed;
     },
   };
+}
+
+function createAuth(
+  config: ApiConfig,
+  redis: RedisClient | undefined,
+  users: UserRepository,
+  sessions: SessionRepository,
+  events: DomainEvents,
+): AuthService {
+  const { limits, loginRateLimit } = config;
+  const counter = (name: string, windowMs: number) => createWindowCounter(redis, config.redisKeyPrefix, name, windowMs);
+  const guard = new SignInGuard(
+    {
+      registrations: counter('register-ip', 3_600_000),
+      ipFailures: counter('login-fail-ip', loginRateLimit.windowMs),
+      accountIpFailures: counter('login-fail-account-ip', loginRateLimit.windowMs),
+      accountFailures: counter('login-fail-account', loginRateLimit.windowMs),
+    },
+    { registrationsPerIp: limits.registerPerIpPerHour, ipFailures: limits.loginIpFailures, accountIpFailures: loginRateLimit.limit },
+  );
+  const hasher = new PasswordHasher({
+    concurrency: limits.passwordHash.concurrency,
+    queue: limits.passwordHash.queue,
+    perClient: limits.passwordHash.perIp,
+  });
+  return new AuthService(users, sessions, config.sessionTtlMs, hasher, guard, new PasswordPolicy(), events);
 }

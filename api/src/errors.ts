@@ -1,4 +1,4 @@
-import type { ApiError, ErrorType } from '@hawker/shared';
+import type { ApiError, ErrorType, PriceQuote } from '@hawker/shared';
 
 /**
  * An error that knows its HTTP status and its Stripe-style body. Services
@@ -10,6 +10,8 @@ export class AppError extends Error {
   readonly type: ErrorType;
   readonly code: string;
   readonly param: string | undefined;
+  /** With price_changed: what the lines cost now. */
+  prices: PriceQuote[] | undefined;
 
   constructor(status: number, type: ErrorType, code: string, message: string, param?: string) {
     super(message);
@@ -21,7 +23,27 @@ export class AppError extends Error {
   }
 
   toJSON(): ApiError {
-    return { type: this.type, code: this.code, message: this.message, ...(this.param ? { param: this.param } : {}) };
+    return {
+      type: this.type,
+      code: this.code,
+      message: this.message,
+      ...(this.param ? { param: this.param } : {}),
+      ...(this.prices ? { prices: this.prices } : {}),
+    };
+  }
+
+  /** Rebuilds an error from its JSON body (an idempotent replay of a refusal). */
+  static fromJSON(status: number, e: ApiError): AppError {
+    const err = new AppError(status, e.type, e.code, e.message, e.param);
+    err.prices = e.prices as PriceQuote[] | undefined;
+    return err;
+  }
+
+  /** The buyer was shown another price than the one that holds now: nothing is charged. */
+  static priceChanged(prices: PriceQuote[]): AppError {
+    const err = AppError.conflict('price_changed', 'The price changed since you saw it; check the new price and confirm again.', 'items');
+    err.prices = prices;
+    return err;
   }
 
   static badRequest(code: string, message: string, param?: string): AppError {

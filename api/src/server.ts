@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiConfig } from './config.js';
 import { createServices, type Services } from './container.js';
@@ -11,25 +11,32 @@ import { forwardRealtimeEvents } from './realtime/fanout.js';
 import { roomName } from './realtime/room.handlers.js';
 import { ViewerCountFanout } from './realtime/viewer-count-fanout.js';
 import { createMediaProxy, forwardMediaUpgrades } from './http/media-proxy.js';
+import { createMetrics, metricsApp } from './http/metrics.js';
+import { OriginPolicy } from './http/origin-guard.js';
+import { trustFunction } from './http/client-address.js';
 
-export type RunningApi = { url: string; io: HawkerServer; services: Services; close(): Promise<void> };
+export type RunningApi = { url: string; metricsUrl: string | undefined; io: HawkerServer; services: Services; close(): Promise<void> };
 
 /** Starts one api node (HTTP + Socket.IO) and returns a handle whose close() is idempotent. */
 export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
   const logger = createLogger(config.logLevel, { node: config.nodeId });
   const services = await createServices(config, logger);
   const mediaProxy = config.mediaUrl ? createMediaProxy(config.mediaUrl) : undefined;
+  const metrics = createMetrics(config.nodeId);
+  const trustProxy = trustFunction(config.trustProxy);
+  const origins = new OriginPolicy(config.publicOrigins);
   const app = createApp(services, {
     mediaProxy,
     logger,
-    nodeId: config.nodeId,
+    metrics,
+    metricsToken: config.metricsToken,
     cookieSecure: config.cookieSecure,
-    trustProxy: config.trustProxy,
+    trustProxy,
+    origins,
     webDist: config.webDist,
-    loginRateLimit: config.loginRateLimit,
-    redisKeyPrefix: config.redisKeyPrefix,
     mediaTokenSecret: config.mediaTokenSecret,
   });
+  const metricsServer = config.metricsListener ? await listen(createServer(metricsApp(metrics)), config.metricsListener) : undefined;
   const http = createServer(app);
   forwardMediaUpgrades(http, mediaProxy);
   const adapterRedis = config.redisUrl
@@ -50,21 +57,23 @@ export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
     deals: services.deals,
     logger: logger.child({ component: 'realtime' }),
     nodeId: config.nodeId,
+    origins,
+    trustProxy,
+    connections: services.connections,
+    limits: config.limits,
     ...(adapterRedis ? { redis: adapterRedis } : {}),
   });
   const fanout = forwardRealtimeEvents(services.events, io, { chatBatchMs: config.chatBatchMs });
   services.scheduler.start();
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(config.port, config.host, () => resolve());
-  });
-  const { port } = http.address() as AddressInfo;
+  const { port } = await listen(http, config);
   const url = `http://${config.host}:${port}`;
   logger.info({ url, db: services.db.kind, redis: Boolean(config.redisUrl) }, 'api listening');
+  if (metricsServer) logger.info({ address: metricsServer.address }, 'metrics listening');
 
   let closed: Promise<void> | undefined;
   return {
     url,
+    metricsUrl: metricsServer ? `http://${metricsServer.address.address}:${metricsServer.address.port}/metrics` : undefined,
     io,
     services,
     close() {
@@ -78,6 +87,7 @@ export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
           void io.close(() => resolve());
         });
         await tasks.drain();
+        if (metricsServer) await new Promise((resolve) => metricsServer.server.close(resolve));
         if (adapterRedis) await Promise.all([adapterRedis.pub.quit(), adapterRedis.sub.quit()]).catch(() => undefined);
         await services.close();
         logger.info('api stopped');
@@ -85,4 +95,16 @@ export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
       return closed;
     },
   };
+}
+
+async function listen<S extends Server>(
+  server: S,
+  at: { port: number; host: string },
+): Promise<{ server: S; address: AddressInfo; port: number }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at.port, at.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return { server, address, port: address.port };
 }

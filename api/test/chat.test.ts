@@ -2,7 +2,7 @@ import type { AckResponse, ClientToServerEvents, RoomSnapshot, ServerToClientEve
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient, startTestApi } from '../../test/support/api.js';
-import { createBuyers } from '../../test/support/fixtures.js';
+import { createBuyers, goLive } from '../../test/support/fixtures.js';
 import type { RunningApi } from '../src/server.js';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -43,6 +43,7 @@ beforeAll(async () => {
   creator = new HttpClient(node1.url);
   await creator.login('creator@hawker.test');
   streamId = (await creator.post('/api/streams', { title: 'Chat show' })).body.id as string;
+  await goLive(node1, streamId);
 });
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
@@ -246,9 +247,13 @@ describe('two nodes', () => {
     expect((await started).id).toBe(launched.data.id);
     const ticker = next(watcherOn2.socket, 'purchase:made');
     const stock = next(watcherOn2.socket, 'deal:stock');
-    const bought = await buyerOn1.socket
-      .timeout(20_000)
-      .emitWithAck('purchase:create', { streamId, dealId: launched.data.id, quantity: 1, idempotencyKey: `two-node-${launched.data.id}` });
+    const bought = await buyerOn1.socket.timeout(20_000).emitWithAck('purchase:create', {
+      streamId,
+      dealId: launched.data.id,
+      quantity: 1,
+      unitPriceMinor: 800,
+      idempotencyKey: `two-node-${launched.data.id}`,
+    });
     expect(bought.ok).toBe(true);
     expect(await ticker).toMatchObject({ quantity: 1, title: 'Two-node mug' });
     expect(await stock).toEqual({ streamId, dealId: launched.data.id, remaining: 2 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient, startTestApi } from '../../test/support/api.js';
-import { createBuyers, createListing, key } from '../../test/support/fixtures.js';
+import { createBuyers, createListing, goLive, key } from '../../test/support/fixtures.js';
 import { CheckoutRepository } from '../src/repositories/checkout.repository.js';
 import type { RunningApi } from '../src/server.js';
 
@@ -21,6 +21,7 @@ async function launchDeal(opts: { quantity: number; perBuyerLimit: number }) {
   const creator = new HttpClient(api.url);
   const me = await creator.login('creator@hawker.test');
   const streamId = (await creator.post('/api/streams', { title: `Reserve ${key()}` })).body.id as string;
+  await goLive(api, streamId);
   const listing = await createListing(api, { stock: opts.quantity, owner: 'creator@hawker.test', priceMinor: 2000 });
   const deal = await api.services.deals.launch(
     { userId: me.user.id, roles: ['creator', 'seller', 'buyer'] },
@@ -38,7 +39,7 @@ describe('checkout reserve (PostgreSQL alone)', () => {
       Array.from({ length: 8 }, () =>
         checkouts.reserve({
           buyerId: buyer!.id,
-          items: [{ listingId: listing.id, quantity: 1, dealId: deal.id }],
+          items: [{ listingId: listing.id, quantity: 1, unitPriceMinor: 900, dealId: deal.id }],
           provider: 'sandbox',
           idempotencyKey: key(),
         }),
@@ -71,7 +72,7 @@ describe('checkout reserve (PostgreSQL alone)', () => {
       buyers.map((b) =>
         checkouts.reserve({
           buyerId: b.id,
-          items: [{ listingId: listing.id, quantity: 1, dealId: deal.id }],
+          items: [{ listingId: listing.id, quantity: 1, unitPriceMinor: 900, dealId: deal.id }],
           provider: 'sandbox',
           idempotencyKey: key(),
         }),

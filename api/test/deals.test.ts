@@ -35,7 +35,7 @@ const buyers = async (n: number) =>
 const launch = (listingId: string, quantity: number, perBuyerLimit = 1): Promise<AckResponse<DealView>> =>
   host.timeout(5000).emitWithAck('deal:launch', { streamId, listingId, dealPriceMinor: 999, quantity, perBuyerLimit, durationSeconds: 60 });
 const purchase = (s: ClientSocket, dealId: string, quantity = 1, idempotencyKey = key()): Promise<AckResponse<PurchaseResult>> =>
-  s.timeout(20_000).emitWithAck('purchase:create', { streamId, dealId, quantity, idempotencyKey });
+  s.timeout(20_000).emitWithAck('purchase:create', { streamId, dealId, quantity, unitPriceMinor: 999, idempotencyKey });
 async function endDeals() {
   await api.services.deals.endExpired(new Date(Date.now() + 3_600_000));
 }
@@ -189,6 +189,7 @@ describe('stream sales and the replay timeline', () => {
       streamId,
       dealId: launched.data.id,
       quantity: 1,
+      unitPriceMinor: 999,
       idempotencyKey: key(),
       paymentMethod: 'pm_card_chargeDeclined',
     });

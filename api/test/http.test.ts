@@ -4,8 +4,9 @@ import type { RunningApi } from '../src/server.js';
 
 let api: RunningApi;
 let client: HttpClient;
+const METRICS_TOKEN = 'metrics-token-for-this-test-0123';
 beforeAll(async () => {
-  api = await startTestApi({ redis: true });
+  api = await startTestApi({ redis: true, env: { METRICS_TOKEN: METRICS_TOKEN, METRICS_PORT: '0' } });
   client = new HttpClient(api.url);
 });
 afterAll(async () => {
@@ -97,11 +98,28 @@ describe('http surface', () => {
     expect(res.body.error.type).toBe('not_found_error');
   });
 
-  it('exposes Prometheus metrics including request durations by route', async () => {
-    const res = await client.get('/metrics');
+  it('exposes Prometheus metrics including request durations by route, to the scraper only', async () => {
+    // The public port answers /metrics only with the bearer token; anyone else sees no such route.
+    expect((await client.get('/metrics')).status).toBe(404);
+    expect((await client.request('GET', '/metrics', undefined, { authorization: 'Bearer wrong-token-wrong-token-0' })).status).toBe(404);
+    const res = await client.request('GET', '/metrics', undefined, { authorization: `Bearer ${METRICS_TOKEN}` });
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/hawker_http_request_duration_seconds_count\{[^}]*method="GET",route="\/api\/listings",status="200"\} [1-9]/);
     expect(res.text).toContain('process_cpu_seconds_total');
+    // The internal listener serves them without a token (it is bound to 127.0.0.1, never published).
+    const internal = await fetch(api.metricsUrl!);
+    expect(internal.status).toBe(200);
+    expect(await internal.text()).toContain('process_cpu_seconds_total');
+  });
+
+  it('serves no metrics at all on the app port when no token is configured', async () => {
+    const other = await startTestApi();
+    try {
+      expect((await new HttpClient(other.url).get('/metrics')).status).toBe(404);
+      expect(other.metricsUrl).toBeUndefined();
+    } finally {
+      await other.close();
+    }
   });
 
   it('sets security headers with helmet', async () => {

@@ -69,7 +69,10 @@ async function apply(s: Step, orders: string[]): Promise<void> {
       const res = await o
         .buyNow(
           buyer,
-          { items: [{ listingId: listing.id, quantity: s.qty }], paymentMethod: s.declined ? 'pm_card_chargeDeclined' : 'pm_card_visa' },
+          {
+            items: [{ listingId: listing.id, quantity: s.qty, unitPriceMinor: listing.priceMinor }],
+            paymentMethod: s.declined ? 'pm_card_chargeDeclined' : 'pm_card_visa',
+          },
           key(),
         )
         .catch((err: { status?: number }) => {

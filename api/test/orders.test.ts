@@ -30,7 +30,7 @@ const balance = async (code: string) => (await api.services.db.prisma.ledgerAcco
 describe('checkout and escrow', () => {
   it('buys now: stock taken, order paid, money held in escrow', async () => {
     const listing = await createListing(api, { stock: 5, priceMinor: 1299 });
-    const res = await buy(buyer, { items: [{ listingId: listing.id, quantity: 2 }] });
+    const res = await buy(buyer, { items: [{ listingId: listing.id, quantity: 2, unitPriceMinor: listing.priceMinor }] });
     expect(res.status).toBe(201);
     const [order] = res.body.orders;
     expect(order).toMatchObject({ status: 'paid', totalMinor: 2598, currency: 'USD', escrow: { status: 'held', heldMinor: 2598 } });
@@ -44,8 +44,8 @@ describe('checkout and escrow', () => {
     const b = await createListing(api, { stock: 3, priceMinor: 500, owner: 'creator@hawker.test' });
     const res = await buy(buyer, {
       items: [
-        { listingId: a.id, quantity: 1 },
-        { listingId: b.id, quantity: 2 },
+        { listingId: a.id, quantity: 1, unitPriceMinor: a.priceMinor },
+        { listingId: b.id, quantity: 2, unitPriceMinor: b.priceMinor },
       ],
     });
     expect(res.status).toBe(201);
@@ -66,7 +66,7 @@ describe('checkout and escrow', () => {
 
   it('requires an Idempotency-Key, replays the first response, and rejects reuse with another body', async () => {
     const listing = await createListing(api, { stock: 5 });
-    const body = { items: [{ listingId: listing.id, quantity: 1 }] };
+    const body = { items: [{ listingId: listing.id, quantity: 1, unitPriceMinor: listing.priceMinor }] };
     const missing = await buyer.post('/api/orders', body);
     expect(missing.status).toBe(400);
     expect(missing.body.error.code).toBe('idempotency_key_required');
@@ -77,7 +77,7 @@ describe('checkout and escrow', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(first.body);
     expect(await stockOf(listing.id)).toBe(4);
-    const other = await buy(buyer, { items: [{ listingId: listing.id, quantity: 2 }] }, k);
+    const other = await buy(buyer, { items: [{ listingId: listing.id, quantity: 2, unitPriceMinor: listing.priceMinor }] }, k);
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('idempotency_key_reused');
     // Keys are scoped to the user: the same key from someone else is a new request.
@@ -88,7 +88,10 @@ describe('checkout and escrow', () => {
   it('declines a card with 402, cancels and restocks; the retry replays the decline', async () => {
     const listing = await createListing(api, { stock: 2 });
     const k = key();
-    const body = { items: [{ listingId: listing.id, quantity: 2 }], paymentMethod: 'pm_card_chargeDeclined' };
+    const body = {
+      items: [{ listingId: listing.id, quantity: 2, unitPriceMinor: listing.priceMinor }],
+      paymentMethod: 'pm_card_chargeDeclined',
+    };
     const res = await buy(buyer, body, k);
     expect(res.status).toBe(402);
     expect(res.body.error).toMatchObject({ code: 'card_declined', param: 'paymentMethod' });
@@ -102,18 +105,22 @@ describe('checkout and escrow', () => {
 
   it('refuses out-of-stock, unknown and own listings', async () => {
     const listing = await createListing(api, { stock: 1 });
-    expect((await buy(buyer, { items: [{ listingId: listing.id, quantity: 2 }] })).body.error.code).toBe('out_of_stock');
-    expect((await buy(buyer, { items: [{ listingId: '0190a0a0-0000-7000-8000-000000000000', quantity: 1 }] })).status).toBe(404);
-    const own = await buy(seller, { items: [{ listingId: listing.id, quantity: 1 }] });
+    expect(
+      (await buy(buyer, { items: [{ listingId: listing.id, quantity: 2, unitPriceMinor: listing.priceMinor }] })).body.error.code,
+    ).toBe('out_of_stock');
+    expect(
+      (await buy(buyer, { items: [{ listingId: '0190a0a0-0000-7000-8000-000000000000', quantity: 1, unitPriceMinor: 100 }] })).status,
+    ).toBe(404);
+    const own = await buy(seller, { items: [{ listingId: listing.id, quantity: 1, unitPriceMinor: listing.priceMinor }] });
     expect(own.status).toBe(400);
     expect(own.body.error.code).toBe('own_listing');
-    expect((await buy(buyer, { items: [{ listingId: listing.id, quantity: 0 }] })).status).toBe(400);
+    expect((await buy(buyer, { items: [{ listingId: listing.id, quantity: 0, unitPriceMinor: listing.priceMinor }] })).status).toBe(400);
     expect(await stockOf(listing.id)).toBe(1);
   });
 
   it('ship → confirm releases escrow to the seller; only the right party may act', async () => {
     const listing = await createListing(api, { stock: 1, priceMinor: 4000 });
-    const { body } = await buy(buyer, { items: [{ listingId: listing.id, quantity: 1 }] });
+    const { body } = await buy(buyer, { items: [{ listingId: listing.id, quantity: 1, unitPriceMinor: listing.priceMinor }] });
     const id = body.orders[0].id as string;
     const sellerId = (await api.services.db.prisma.user.findUniqueOrThrow({ where: { email: 'seller@hawker.test' } })).id;
     const before = await balance(`seller_available:${sellerId}:USD`);
@@ -137,7 +144,7 @@ describe('checkout and escrow', () => {
 
   it('auto-releases shipped orders after the window, once, even with concurrent schedulers', async () => {
     const listing = await createListing(api, { stock: 1, priceMinor: 700 });
-    const { body } = await buy(buyer, { items: [{ listingId: listing.id, quantity: 1 }] });
+    const { body } = await buy(buyer, { items: [{ listingId: listing.id, quantity: 1, unitPriceMinor: listing.priceMinor }] });
     const id = body.orders[0].id as string;
     await seller.post(`/api/orders/${id}/ship`, { carrier: 'DHL', tracking: 'X1' }, { 'idempotency-key': key() });
     expect(await api.services.orders.releaseDue(new Date())).not.toContain(id);
@@ -153,7 +160,7 @@ describe('checkout and escrow', () => {
 
   it('cancels an unshipped order with a full refund and restock', async () => {
     const listing = await createListing(api, { stock: 3, priceMinor: 2500 });
-    const { body } = await buy(buyer, { items: [{ listingId: listing.id, quantity: 3 }] });
+    const { body } = await buy(buyer, { items: [{ listingId: listing.id, quantity: 3, unitPriceMinor: listing.priceMinor }] });
     const id = body.orders[0].id as string;
     const cancelled = await buyer.post(`/api/orders/${id}/cancel`, undefined, { 'idempotency-key': key() });
     expect(cancelled.body).toMatchObject({ status: 'cancelled', escrow: { status: 'refunded', heldMinor: 0 } });
@@ -164,7 +171,9 @@ describe('checkout and escrow', () => {
   it('200 concurrent buyers for 20 units sell exactly 20', { timeout: 120_000 }, async () => {
     const listing = await createListing(api, { stock: 20 });
     const buyers = await createBuyers(api, 200, 'rush');
-    const results = await Promise.all(buyers.map((b) => buy(b.client, { items: [{ listingId: listing.id, quantity: 1 }] })));
+    const results = await Promise.all(
+      buyers.map((b) => buy(b.client, { items: [{ listingId: listing.id, quantity: 1, unitPriceMinor: listing.priceMinor }] })),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(20);
     expect(statuses.filter((s) => s === 409)).toHaveLength(180);
@@ -179,7 +188,7 @@ describe('checkout and escrow', () => {
   it('the same idempotency key retried concurrently makes one order', async () => {
     const listing = await createListing(api, { stock: 10 });
     const k = key();
-    const body = { items: [{ listingId: listing.id, quantity: 1 }] };
+    const body = { items: [{ listingId: listing.id, quantity: 1, unitPriceMinor: listing.priceMinor }] };
     const results = await Promise.all(Array.from({ length: 10 }, () => buy(buyer, body, k)));
     expect(results.map((r) => r.status)).toEqual(Array(10).fill(201));
     expect(new Set(results.map((r) => r.body.checkoutId as string)).size).toBe(1);

@@ -2,7 +2,7 @@ import type { AckResponse, ClientToServerEvents, PurchaseResult, ServerToClientE
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HttpClient, startTestApi } from '../../test/support/api.js';
-import { createBuyers, createListing } from '../../test/support/fixtures.js';
+import { createBuyers, createListing, goLive } from '../../test/support/fixtures.js';
 import { checkLedger } from '../src/repositories/ledger-check.repository.js';
 import type { RunningApi } from '../src/server.js';
 
@@ -34,6 +34,7 @@ describe('flash-deal rush', () => {
       const creator = new HttpClient(a.url);
       await creator.login('creator@hawker.test');
       const streamId = (await creator.post('/api/streams', { title: 'Rush hour' })).body.id as string;
+      await goLive(a, streamId);
       const listing = await createListing(a, { stock: UNITS, owner: 'creator@hawker.test' });
       const hostSocket: ClientSocket = connect(a.url, {
         transports: ['websocket'],
@@ -64,6 +65,8 @@ describe('flash-deal rush', () => {
             s.once('connect', () => resolve(undefined));
             s.once('connect_error', reject);
           });
+          // Buying counts for a stream only from its room.
+          await s.timeout(60_000).emitWithAck('room:join', { streamId });
           return s;
         }),
       );
@@ -75,6 +78,7 @@ describe('flash-deal rush', () => {
               streamId,
               dealId: launched.data.id,
               quantity: 1,
+              unitPriceMinor: 500,
               idempotencyKey: `rush-${i}-${n}-${launched.data.id}`,
             }),
           ),
@@ -107,6 +111,7 @@ describe('flash-deal rush', () => {
     const creator = new HttpClient(a.url);
     await creator.login('creator@hawker.test');
     const streamId = (await creator.post('/api/streams', { title: 'Gate lost' })).body.id as string;
+    await goLive(a, streamId);
     const listing = await createListing(a, { stock: 3, owner: 'creator@hawker.test' });
     const host: ClientSocket = connect(a.url, {
       transports: ['websocket'],
@@ -128,10 +133,13 @@ describe('flash-deal rush', () => {
       const s: ClientSocket = connect(node.url, { transports: ['websocket'], forceNew: true, extraHeaders: { cookie } });
       sockets.push(s);
       await new Promise((resolve) => s.once('connect', () => resolve(undefined)));
+      await s.timeout(5000).emitWithAck('room:join', { streamId });
       return s;
     };
     const buy = (s: ClientSocket, idempotencyKey: string): Promise<AckResponse<PurchaseResult>> =>
-      s.timeout(20_000).emitWithAck('purchase:create', { streamId, dealId: launched.data.id, quantity: 1, idempotencyKey });
+      s
+        .timeout(20_000)
+        .emitWithAck('purchase:create', { streamId, dealId: launched.data.id, quantity: 1, unitPriceMinor: 700, idempotencyKey });
     const first = await socketOn(a, buyers[0]!.client.cookieHeader);
     const bought = await buy(first, 'lost-key-1');
     expect(bought, JSON.stringify(bought)).toMatchObject({ ok: true });

@@ -24,7 +24,11 @@ afterAll(async () => {
 const idem = () => ({ 'idempotency-key': key() });
 async function paidOrder(priceMinor: number, ship = false): Promise<string> {
   const listing = await createListing(api, { stock: 1, priceMinor });
-  const res = await buyer.post('/api/orders', { items: [{ listingId: listing.id, quantity: 1 }] }, idem());
+  const res = await buyer.post(
+    '/api/orders',
+    { items: [{ listingId: listing.id, quantity: 1, unitPriceMinor: listing.priceMinor }] },
+    idem(),
+  );
   const id = res.body.orders[0].id as string;
   if (ship) await seller.post(`/api/orders/${id}/ship`, { carrier: 'UPS', tracking: 'T' }, idem());
   return id;

@@ -4,9 +4,12 @@ import { Broadcast, type BroadcastOptions, type BroadcastSummary, type CloseReas
 import { EnhancedEventEmitter } from './EnhancedEventEmitter.js';
 import { childLogger, type Logger } from './logger.js';
 import type { WorkerPool } from './WorkerPool.js';
+import { MAX_TOKEN_LIFETIME_S } from './tokens.js';
 
 /** How long a closed broadcast's summary is kept, so a retried close still gets its answer. */
 const RECENTLY_CLOSED_MS = 10 * 60_000;
+/** Longer than any media token may live (tokens.ts), so no token outlives the memory of its stream's end. */
+const ENDED_MEMORY_MS = 2 * MAX_TOKEN_LIFETIME_S * 1000;
 
 export interface BroadcastRegistryOptions extends Omit<BroadcastOptions, 'streamId' | 'logger'> {
   pool: WorkerPool;
@@ -30,6 +33,12 @@ export class BroadcastRegistry extends EnhancedEventEmitter<BroadcastRegistryEve
   readonly #broadcasts = new Map<string, Broadcast>();
   readonly #creating = new Map<string, Promise<Broadcast>>();
   readonly #recentlyClosed = new Map<string, { summary: BroadcastSummary; at: number }>();
+  /**
+   * Streams the api ended (or that closed here), remembered longer than any
+   * media token lives: a publish token minted before the end must not start
+   * a second broadcast that would write over the replay.
+   */
+  readonly #ended = new Map<string, number>();
   /** Broadcasts still finishing their playlist; a new one for the stream waits for it. */
   readonly #finishing = new Map<string, Promise<BroadcastSummary>>();
   #closed = false;
@@ -53,10 +62,17 @@ export class BroadcastRegistry extends EnhancedEventEmitter<BroadcastRegistryEve
     return this.#broadcasts.get(streamId);
   }
 
+  /** Whether the stream ended within the last ENDED_MEMORY_MS (no new broadcast for it). */
+  hasEnded(streamId: string): boolean {
+    this.#prune();
+    return this.#ended.has(streamId);
+  }
+
   /** The stream's broadcast, created on the least loaded worker if there is none. */
   async getOrCreate(streamId: string): Promise<Broadcast> {
     const existing = this.#broadcasts.get(streamId);
     if (existing) return existing;
+    if (this.hasEnded(streamId)) throw new StreamEndedError(streamId);
     let creating = this.#creating.get(streamId);
     if (!creating) {
       if (this.#closed) throw new Error('registry closed');
@@ -80,6 +96,8 @@ export class BroadcastRegistry extends EnhancedEventEmitter<BroadcastRegistryEve
    * returns its earlier summary, so the api can retry "end show" safely.
    */
   async close(streamId: string, reason: CloseReason): Promise<BroadcastSummary | undefined> {
+    // Ended even if it never went live here: its tokens must not start it now.
+    this.#ended.set(streamId, Date.now());
     const broadcast = this.#broadcasts.get(streamId);
     if (broadcast) return broadcast.close(reason);
     this.#prune();
@@ -102,8 +120,9 @@ export class BroadcastRegistry extends EnhancedEventEmitter<BroadcastRegistryEve
       this.#options.notifier.notify({ type: 'broadcast.live', streamId, at: new Date().toISOString(), hlsPath: hlsPlaylistPath(streamId) }),
     );
     broadcast.once('close', (reason) => {
-      // Gone from the map at once: a publisher reconnecting now gets a fresh broadcast.
+      // Gone from the map at once. The api ends the stream on any close, so it is ended here too.
       if (this.#broadcasts.get(streamId) === broadcast) this.#broadcasts.delete(streamId);
+      this.#ended.set(streamId, Date.now());
       this.#logger.debug({ streamId, reason, broadcasts: this.#broadcasts.size }, 'broadcast unregistered');
       const finishing = broadcast.close(reason);
       this.#finishing.set(streamId, finishing);
@@ -128,5 +147,15 @@ export class BroadcastRegistry extends EnhancedEventEmitter<BroadcastRegistryEve
   #prune(): void {
     const cutoff = Date.now() - RECENTLY_CLOSED_MS;
     for (const [id, entry] of this.#recentlyClosed) if (entry.at < cutoff) this.#recentlyClosed.delete(id);
+    const endedCutoff = Date.now() - ENDED_MEMORY_MS;
+    for (const [id, at] of this.#ended) if (at < endedCutoff) this.#ended.delete(id);
+  }
+}
+
+/** A publish for a stream that has ended. */
+export class StreamEndedError extends Error {
+  constructor(readonly streamId: string) {
+    super(`stream ${streamId} has ended`);
+    this.name = 'StreamEndedError';
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cursorSchema, idSchema, pageLimitSchema } from './ids.js';
-import { currencySchema, minorUnitsSchema } from './money.js';
+import { currencySchema, MAX_INT32, minorUnitsSchema } from './money.js';
 
 export const listingSummarySchema = z.object({
   id: idSchema,
@@ -29,8 +29,8 @@ export const listingsQuerySchema = z
     cursor: cursorSchema.optional(),
     shopId: idSchema.optional(),
     category: z.string().max(60).optional(),
-    minPrice: z.coerce.number().int().nonnegative().optional(),
-    maxPrice: z.coerce.number().int().nonnegative().optional(),
+    minPrice: z.coerce.number().int().nonnegative().max(MAX_INT32).optional(),
+    maxPrice: z.coerce.number().int().nonnegative().max(MAX_INT32).optional(),
     /** Default: relevance when q is given, newest otherwise. */
     sort: z.enum(listingSorts).optional(),
   })

@@ -1,25 +1,30 @@
 import { z } from 'zod';
 import { idempotencyKeySchema, idSchema } from './ids.js';
-import { minorUnitsSchema } from './money.js';
+import { seenUnitPriceSchema, storedMinorSchema } from './money.js';
 
 export const dealLaunchSchema = z
   .object({
     streamId: idSchema,
     listingId: idSchema,
-    dealPriceMinor: minorUnitsSchema.min(1),
+    dealPriceMinor: storedMinorSchema.min(1),
     quantity: z.number().int().min(1).max(100_000),
     perBuyerLimit: z.number().int().min(1).max(100),
     durationSeconds: z.number().int().min(5).max(3600),
   })
   .strict();
 
-/** Buying inside the stream: a flash deal (dealId) or a pinned listing at its list price (listingId). */
+/**
+ * Buying inside the stream's room: a flash deal (dealId) or a listing pinned
+ * there at its list price (listingId), at the unit price the buyer was shown
+ * (a price that changed since is refused with the current one, nothing charged).
+ */
 export const purchaseCreateSchema = z
   .object({
     streamId: idSchema,
     dealId: idSchema.optional(),
     listingId: idSchema.optional(),
     quantity: z.number().int().min(1).max(100),
+    unitPriceMinor: seenUnitPriceSchema,
     idempotencyKey: idempotencyKeySchema,
     paymentMethod: z.string().min(1).max(100).default('pm_card_visa'),
   })

@@ -13,11 +13,16 @@ export const errorTypes = [
 ] as const;
 export type ErrorType = (typeof errorTypes)[number];
 
+/** Current unit prices, sent with price_changed (kept here, not imported from orders.ts, to keep this file dependency-free). */
+const currentPricesSchema = z.array(z.object({ listingId: z.string(), unitPriceMinor: z.number().int(), currency: z.string() }));
+
 export const apiErrorSchema = z.object({
   type: z.enum(errorTypes),
   code: z.string(),
   message: z.string(),
   param: z.string().optional(),
+  /** With `price_changed`: what the lines cost now. */
+  prices: currentPricesSchema.optional(),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
@@ -26,7 +31,7 @@ export const apiErrorBodySchema = z.object({ error: apiErrorSchema });
 export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
 
 /** Socket.IO acknowledgements carry either data or a code + message. */
-export const ackErrorSchema = z.object({ code: z.string(), message: z.string() });
+export const ackErrorSchema = z.object({ code: z.string(), message: z.string(), prices: currentPricesSchema.optional() });
 export type AckError = z.infer<typeof ackErrorSchema>;
 export type AckResponse<T> = { ok: true; data: T } | { ok: false; error: AckError };
 export type Ack<T> = (response: AckResponse<T>) => void;

@@ -23,6 +23,9 @@ export const mediaTokenClaimsSchema = z.object({
   sub: z.string().min(1),
   streamId: z.uuid(),
   role: z.enum(mediaRoles),
+  /** The token's id: the media-server admits each token once. */
+  jti: z.string().min(16).max(100),
+  exp: z.number().int(),
 });
 export type MediaTokenClaims = z.infer<typeof mediaTokenClaimsSchema>;
 
@@ -97,6 +100,7 @@ export const mediaErrorCodes = [
   'invalid_token',
   'forbidden',
   'not_live',
+  'stream_ended',
   'webrtc_capacity',
   'transport_missing',
   'internal_error',

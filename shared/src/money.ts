@@ -15,6 +15,19 @@ export const currencySchema = z.enum(currencyCodes);
 /** A non-negative amount in minor units that stays exact in a JS number. */
 export const minorUnitsSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
+/**
+ * PostgreSQL `integer`, the type of every stored amount, count and quantity
+ * column (running ledger balances are bigint). Every amount and bound that
+ * reaches the database is checked against it at the edge, and totals that
+ * could pass it are refused before they are written: a 400, never a 500.
+ */
+export const MAX_INT32 = 2_147_483_647;
+export const storedMinorSchema = minorUnitsSchema.max(MAX_INT32, `must be at most ${MAX_INT32}`);
+export const storedCountSchema = z.number().int().min(0).max(MAX_INT32, `must be at most ${MAX_INT32}`);
+
+/** A unit price the buyer saw and agrees to pay: checkout refuses it (409 price_changed) if the price is no longer that. */
+export const seenUnitPriceSchema = storedMinorSchema;
+
 export const moneySchema = z.object({ amountMinor: minorUnitsSchema, currency: currencySchema }).strict();
 export type Money = z.infer<typeof moneySchema>;
 

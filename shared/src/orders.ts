@@ -1,25 +1,39 @@
 import { z } from 'zod';
 import { idSchema } from './ids.js';
-import { currencySchema, minorUnitsSchema } from './money.js';
+import { currencySchema, minorUnitsSchema, seenUnitPriceSchema, storedMinorSchema } from './money.js';
 
 export const orderStatuses = ['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refunded', 'disputed'] as const;
 export const orderStatusSchema = z.enum(orderStatuses);
 export type OrderStatus = z.infer<typeof orderStatusSchema>;
 
-export const orderItemInputSchema = z.object({ listingId: idSchema, quantity: z.number().int().min(1).max(100) }).strict();
-
-/** Buy now: one order per shop, paid together. `paymentMethod` names a provider's test or saved method. */
-export const createOrderBodySchema = z
-  .object({
-    items: z
-      .array(orderItemInputSchema)
-      .min(1)
-      .max(50)
-      .refine((items) => new Set(items.map((i) => i.listingId)).size === items.length, 'each listing may appear once'),
-    paymentMethod: z.string().min(1).max(100).default('pm_card_visa'),
-    streamId: idSchema.optional(),
-  })
+/** A line to buy, with the unit price the buyer was shown: if the price is no longer that, nothing is charged (409 price_changed). */
+export const orderItemInputSchema = z
+  .object({ listingId: idSchema, quantity: z.number().int().min(1).max(100), unitPriceMinor: seenUnitPriceSchema })
   .strict();
+
+const orderItemsSchema = z
+  .array(orderItemInputSchema)
+  .min(1)
+  .max(50)
+  .refine((items) => new Set(items.map((i) => i.listingId)).size === items.length, 'each listing may appear once');
+
+/**
+ * Buy now: one order per shop, paid together. `paymentMethod` names a
+ * provider's test or saved method. There is no stream field: which stream a
+ * sale counts for is decided by the server (purchase:create in the room).
+ */
+export const createOrderBodySchema = z
+  .object({ items: orderItemsSchema, paymentMethod: z.string().min(1).max(100).default('pm_card_visa') })
+  .strict();
+
+/** Cart checkout: the lines and prices the buyer saw; if the cart or a price changed since, nothing is charged (409). */
+export const cartCheckoutBodySchema = z
+  .object({ items: orderItemsSchema, paymentMethod: z.string().min(1).max(100).default('pm_card_visa') })
+  .strict();
+
+/** In a 409 price_changed: what each line costs now, so the buyer can confirm the new price. */
+export const priceQuoteSchema = z.object({ listingId: idSchema, unitPriceMinor: minorUnitsSchema, currency: currencySchema });
+export type PriceQuote = z.infer<typeof priceQuoteSchema>;
 export type CreateOrderBody = z.input<typeof createOrderBodySchema>;
 
 export const orderViewSchema = z.object({
@@ -65,7 +79,7 @@ export const respondDisputeBodySchema = z.object({ response: z.string().trim().m
 export const resolveDisputeBodySchema = z
   .object({
     resolution: z.enum(['refund_full', 'refund_partial', 'release']),
-    refundMinor: minorUnitsSchema.optional(),
+    refundMinor: storedMinorSchema.optional(),
   })
   .strict()
   .refine((b) => (b.resolution === 'refund_partial') === (b.refundMinor !== undefined), {
@@ -99,4 +113,4 @@ export const walletSchema = z.object({
 });
 export type Wallet = z.infer<typeof walletSchema>;
 
-export const createPayoutBodySchema = z.object({ amountMinor: minorUnitsSchema.min(1), currency: currencySchema }).strict();
+export const createPayoutBodySchema = z.object({ amountMinor: storedMinorSchema.min(1), currency: currencySchema }).strict();

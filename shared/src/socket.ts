@@ -89,4 +89,10 @@ export interface SocketData {
   userId: string | null;
   roles: Role[];
   nodeId: string;
+  /** The session the cookie named (null for guests): logging out disconnects its sockets on every node. */
+  sessionId: string | null;
+  /** The client's address as the trusted proxies report it (connection caps, guest viewer counting). */
+  ip: string;
+  /** When that session expires (ms since the epoch): the socket is disconnected then. */
+  sessionExpiresAt?: number;
 }

@@ -62,7 +62,7 @@ describe('npm start (embedded defaults)', () => {
     const listing = (listings.body.data as { id: string; priceMinor: number; stock: number }[]).find((l) => l.stock > 0)!;
     const bought = await buyer.post(
       '/api/orders',
-      { items: [{ listingId: listing.id, quantity: 1 }] },
+      { items: [{ listingId: listing.id, quantity: 1, unitPriceMinor: listing.priceMinor }] },
       { 'idempotency-key': 'start-test-buy-1' },
     );
     expect(bought.status).toBe(201);

@@ -15,6 +15,12 @@ export async function startTestApi(opts: TestApiOptions = {}): Promise<RunningAp
     DATABASE_URL: inject('databaseUrl'),
     LOG_LEVEL: 'silent',
     MEDIA_TOKEN_SECRET: TEST_MEDIA_SECRET,
+    // Every test client connects from 127.0.0.1, where a real deployment sees many addresses: the
+    // per-IP limits are lifted here, and the tests of those limits set them low again.
+    SOCKETS_PER_IP: '100000',
+    GUEST_VIEWERS_PER_IP: '100000',
+    REGISTER_RATE_LIMIT: '100000',
+    MEDIA_TOKEN_RATE_LIMIT: '100000',
     ...(opts.redis ? { REDIS_URL: inject('redisUrl'), REDIS_KEY_PREFIX: inject('redisKeyPrefix') } : {}),
     ...(opts.mediaUrl ? { MEDIA_URL: opts.mediaUrl } : {}),
     ...opts.env,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RunningApi } from '../../api/src/server.js';
-import { HttpClient } from './api.js';
+import { HttpClient, TEST_MEDIA_SECRET } from './api.js';
 
 /**
  * Fast fixtures for tests that need many users: rows and sessions written
@@ -54,4 +54,14 @@ export async function createListing(api: RunningApi, opts: { stock: number; pric
 
 export function key(): string {
   return `test-${randomBytes(12).toString('hex')}`;
+}
+
+/** The stream goes live the way it does in production: the media-server tells the api that video is flowing. */
+export async function goLive(api: RunningApi, streamId: string): Promise<void> {
+  const res = await fetch(`${api.url}/api/internal/media-events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hawker-internal': TEST_MEDIA_SECRET },
+    body: JSON.stringify({ type: 'broadcast.live', streamId, at: new Date().toISOString(), hlsPath: `/media/hls/${streamId}/index.m3u8` }),
+  });
+  if (!res.ok) throw new Error(`going live failed: ${res.status} ${await res.text()}`);
 }

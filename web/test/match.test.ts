@@ -23,13 +23,44 @@ describe('matchPath', () => {
 });
 
 describe('safeNextPath', () => {
+  const origin = 'http://localhost:8080';
+
   it('keeps paths inside the app', () => {
-    expect(safeNextPath('/listings/42?ref=live')).toBe('/listings/42?ref=live');
+    expect(safeNextPath('/listings/42?ref=live', origin)).toBe('/listings/42?ref=live');
+    expect(safeNextPath('/live/abc#chat', origin)).toBe('/live/abc#chat');
+    // Encoded slashes stay a path on this site; they are not a second authority.
+    expect(safeNextPath('/%2F%2Fevil.example', origin)).toBe('/%2F%2Fevil.example');
   });
 
   it('falls back for anything that could leave the app', () => {
-    for (const next of [null, undefined, '', 'https://evil.example', '//evil.example', '/\\evil.example', '/api/me']) {
-      expect(safeNextPath(next)).toBe('/');
-    }
+    const tricks = [
+      null,
+      undefined,
+      '',
+      'https://evil.example',
+      '//evil.example',
+      '/\\evil.example',
+      '\\\\evil.example',
+      '/\t/evil.example',
+      '/\n/evil.example',
+      '/\r\n/evil.example',
+      '\t//evil.example',
+      '/\t\\evil.example',
+      '/\\/evil.example',
+      'javascript:alert(1)',
+      'java\tscript:alert(1)',
+      'data:text/html,hi',
+      'http:evil.example',
+      '/api/me',
+      '/api',
+      '/./api/me',
+      '/x/../api/me',
+    ];
+    for (const next of tricks) expect(safeNextPath(next, origin), String(next)).toBe('/');
+  });
+
+  it('what the browser decoded from ?next= is what gets checked', () => {
+    const next = new URLSearchParams('next=%2F%09%2Fevil.example').get('next');
+    expect(safeNextPath(next, origin)).toBe('/');
   });
 });

@@ -5,9 +5,10 @@ import type { Logger } from 'pino';
 import type { Services } from '../container.js';
 import type { Principal } from '../services/auth.service.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
-import { createMetrics, metricsMiddleware } from './metrics.js';
+import { metricsHandler, metricsMiddleware, type Metrics } from './metrics.js';
 import { buildOpenApiDocument, createOpenApiRegistry } from './openapi.js';
-import { loginRateLimit } from './rate-limit.js';
+import type { OriginPolicy } from './origin-guard.js';
+import type { TrustFunction } from './client-address.js';
 import { mountRoutes } from './route.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { catalogRoutes } from './routes/catalog.routes.js';
@@ -29,13 +30,13 @@ declare module 'express-serve-static-core' {
 
 export type AppOptions = {
   logger: Logger;
-  nodeId: string;
+  metrics: Metrics;
+  /** /metrics on this app needs `Authorization: Bearer <token>`; undefined = not served here. */
+  metricsToken: string | undefined;
   cookieSecure: boolean;
-  trustProxy: boolean;
+  trustProxy: TrustFunction;
+  origins: OriginPolicy;
   webDist: string | undefined;
-  loginRateLimit: { limit: number; windowMs: number };
-  /** Starts the login counters' Redis keys. */
-  redisKeyPrefix: string;
   mediaProxy: MediaProxy | undefined;
   mediaTokenSecret: string;
 };
@@ -44,6 +45,8 @@ export function createApp(services: Services, opts: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', opts.trustProxy);
+  // Before anything acts on a request: a state-changing request from another origin never reaches a handler.
+  app.use(opts.origins.middleware());
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -58,11 +61,8 @@ export function createApp(services: Services, opts: AppOptions): Express {
   );
   app.use(pinoHttp({ logger: opts.logger, autoLogging: { ignore: (req) => req.url === '/api/health' || req.url === '/metrics' } }));
 
-  const metrics = createMetrics(opts.nodeId);
-  app.use(metricsMiddleware(metrics));
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  app.use(metricsMiddleware(opts.metrics));
+  if (opts.metricsToken) app.get('/metrics', metricsHandler(opts.metrics, opts.metricsToken));
 
   const api = express.Router();
   api.use(express.json({ limit: '256kb' }));
@@ -72,7 +72,6 @@ export function createApp(services: Services, opts: AppOptions): Express {
       next();
     }, next);
   });
-  api.post('/auth/login', loginRateLimit({ ...opts.loginRateLimit, redis: services.redis, keyPrefix: opts.redisKeyPrefix }));
 
   // Binary responses stay outside the JSON route helper; keys are content-addressed by upload, so cache forever.
   api.get('/media/images/:key', (req, res, next) => {

@@ -27,5 +27,15 @@ function toAppError(err: unknown): AppError {
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
       return new AppError(415, 'invalid_request_error', 'unsupported_encoding', 'Unsupported request encoding.');
   }
+  // Middleware such as serve-static reports a missing file (404) or an undecodable path (400) by status.
+  const status =
+    typeof err === 'object' && err !== null
+      ? ((err as { status?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode)
+      : undefined;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return status === 404
+      ? new AppError(404, 'not_found_error', 'resource_missing', 'Not found.')
+      : new AppError(status, 'invalid_request_error', 'invalid_request', 'The request could not be understood.');
+  }
   return AppError.internal();
 }

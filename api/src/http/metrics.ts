@@ -1,4 +1,5 @@
-import type { RequestHandler } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import express, { type Express, type RequestHandler } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 export type Metrics = { registry: Registry; httpDuration: Histogram<'method' | 'route' | 'status'> };
@@ -27,4 +28,29 @@ export function metricsMiddleware(metrics: Metrics): RequestHandler {
     });
     next();
   };
+}
+
+/**
+ * Serves the registry. Metrics tell an outsider a lot (routes, traffic, memory),
+ * so on the public port a bearer token is required; a separate listener on an
+ * internal address serves them without one (token undefined).
+ */
+export function metricsHandler(metrics: Metrics, token: string | undefined): RequestHandler {
+  const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
+  return (req, res, next) => {
+    const given = Buffer.from(req.get('authorization') ?? '');
+    if (expected && !(given.length === expected.length && timingSafeEqual(given, expected))) {
+      res.status(404).json({ error: { type: 'not_found_error', code: 'route_not_found', message: `No route for GET ${req.path}.` } });
+      return;
+    }
+    metrics.registry.metrics().then((text) => res.type(metrics.registry.contentType).send(text), next);
+  };
+}
+
+/** The internal listener's app: /metrics without a token, nothing else. */
+export function metricsApp(metrics: Metrics): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', metricsHandler(metrics, undefined));
+  return app;
 }

@@ -70,6 +70,9 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, specs: An
       try {
         const principal = req.principal ?? null;
         if (spec.auth === 'required' && !principal) throw AppError.unauthenticated();
+        // Validated before anything else looks at the input (the idempotency hash included): a
+        // hostile body (deeply nested, huge) is a 400 here, never work for the layers below.
+        const input = parseInputs(spec, req);
         if (spec.idempotent) {
           const key = idempotencyKeySchema.safeParse(req.get('idempotency-key'));
           if (!key.success)
@@ -79,16 +82,16 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, specs: An
               'Idempotency-Key',
             );
           if (!principal) throw AppError.unauthenticated();
-          const run = () => runSpec(spec, req, res, principal).then((body) => ({ statusCode: spec.status ?? 200, body }));
+          const run = () => runSpec(spec, input, req, res, principal).then((body) => ({ statusCode: spec.status ?? 200, body }));
           const outcome = await idempotency.run(
-            { userId: principal.userId, key: key.data, method: req.method, path: req.originalUrl, body: req.body },
+            { userId: principal.userId, key: key.data, method: req.method, path: req.originalUrl, body: input.body ?? null },
             run,
           );
           if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
           res.status(outcome.statusCode).json(outcome.body);
           return;
         }
-        const result = await runSpec(spec, req, res, principal);
+        const result = await runSpec(spec, input, req, res, principal);
         if (!res.headersSent) res.status(spec.status ?? 200).json(result ?? null);
       } catch (err) {
         next(err);
@@ -97,16 +100,25 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, specs: An
   }
 }
 
-async function runSpec(spec: AnyRouteSpec, req: Request, res: Response, principal: Principal | null): Promise<unknown> {
-  const ctx: RouteContext<unknown, unknown, unknown> = {
+type ParsedInputs = { body: unknown; query: unknown; params: unknown };
+
+function parseInputs(spec: AnyRouteSpec, req: Request): ParsedInputs {
+  return {
+    // A raw (binary) body is the handler's to check; a JSON body without a schema is ignored.
     body: spec.body ? parseOrThrow(spec.body, req.body ?? {}, 'body') : undefined,
     query: spec.query ? parseOrThrow(spec.query, req.query, 'query') : undefined,
     params: spec.params ? parseOrThrow(spec.params, req.params, 'params') : undefined,
-    principal,
-    req,
-    res,
   };
-  const result: unknown = await spec.handler(ctx);
+}
+
+async function runSpec(
+  spec: AnyRouteSpec,
+  input: ParsedInputs,
+  req: Request,
+  res: Response,
+  principal: Principal | null,
+): Promise<unknown> {
+  const result: unknown = await spec.handler({ ...input, principal, req, res });
   return result ?? null;
 }
 

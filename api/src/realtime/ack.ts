@@ -25,7 +25,7 @@ export function handle<P, R>(schema: ZodType<P>, logger: Logger, run: (payload: 
       (data) => reply({ ok: true, data }),
       (err: unknown) => {
         if (err instanceof AppError) {
-          reply({ ok: false, error: { code: err.code, message: err.message } });
+          reply({ ok: false, error: { code: err.code, message: err.message, ...(err.prices ? { prices: err.prices } : {}) } });
           return;
         }
         logger.error({ err }, 'socket handler failed');

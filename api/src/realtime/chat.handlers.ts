@@ -11,6 +11,7 @@ import {
 } from '@hawker/shared';
 import type { Principal } from '../services/auth.service.js';
 import { handle } from './ack.js';
+import { roomName } from './room.handlers.js';
 import type { HawkerSocket, RealtimeDeps } from './io.js';
 
 /** Chat and moderation requests: parse → ChatService (which authorizes) → ack. Fan-out happens via domain events. */
@@ -25,7 +26,7 @@ export function registerChatHandlers(socket: HawkerSocket, deps: RealtimeDeps): 
   );
   socket.on(
     'purchase:create',
-    handle(purchaseCreateSchema, log, (p) => deps.deals.purchase(principal(), p)),
+    handle(purchaseCreateSchema, log, (p) => deps.deals.purchase(principal(), p, socket.rooms.has(roomName(p.streamId)))),
   );
   socket.on(
     'chat:send',

@@ -2,6 +2,7 @@ import type { DomainEvents } from '../services/domain-events.js';
 import { ChatFanout } from './chat-fanout.js';
 import type { HawkerServer } from './io.js';
 import { roomName } from './room.handlers.js';
+import { sessionRoom } from './admission.js';
 
 export type FanoutOptions = {
   /** Chat coalescing window per room (CHAT_BATCH_MS); 0 = one chat:message per message. */
@@ -49,6 +50,10 @@ export function forwardRealtimeEvents(events: DomainEvents, io: HawkerServer, op
   });
   events.on('chat.settings', (e) => {
     io.to(roomName(e.streamId)).emit('chat:settings', e);
+  });
+  events.on('session.ended', (e) => {
+    // Through the adapter, so the session's sockets on every node go.
+    io.in(sessionRoom(e.sessionId)).disconnectSockets(true);
   });
   return chat;
 }

@@ -3,7 +3,6 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '@hawker/shared';
 import { Server, type Socket } from 'socket.io';
 import type { Logger } from 'pino';
-import { readSessionToken } from '../http/session-cookie.js';
 import type { RedisClient } from '../repositories/redis.js';
 import type { AuthService } from '../services/auth.service.js';
 import type { RoomService } from '../services/room.service.js';
@@ -15,11 +14,12 @@ import type { DealService } from '../services/deal.service.js';
 import type { TaskTracker } from './task-tracker.js';
 import type { ViewerCountFanout } from './viewer-count-fanout.js';
 import { SingleBufferFramesAdapter, withSingleBufferFrames } from './single-buffer-frames.js';
+import { admitConnections, originCheck, type AdmissionDeps } from './admission.js';
 
 export type HawkerServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type HawkerSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-export type RealtimeDeps = {
+export type RealtimeDeps = AdmissionDeps & {
   auth: AuthService;
   rooms: RoomService;
   chat: ChatService;
@@ -38,7 +38,8 @@ export type RealtimeDeps = {
 /**
  * The Socket.IO server, typed with the shared contract. With Redis the adapter
  * carries every room broadcast to every api node. Guests may connect (watch,
- * read chat); the session cookie on the handshake identifies users.
+ * read chat); the session cookie on the handshake identifies users
+ * (admission.ts: origin, caps per user and IP, the session's lifetime).
  */
 export function createRealtimeServer(http: HttpServer, deps: RealtimeDeps): HawkerServer {
   const io: HawkerServer = new Server(http, {
@@ -47,26 +48,15 @@ export function createRealtimeServer(http: HttpServer, deps: RealtimeDeps): Hawk
     // engine.io must not destroy upgrades that are not its own.
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
+    // Cross-site WebSocket hijacking: the handshake carries the cookie, so it must come from our own pages.
+    allowRequest: originCheck(deps.origins),
     // Either way, a room broadcast's frame is written to each socket as one buffer (single-buffer-frames.ts).
     adapter: deps.redis
       ? withSingleBufferFrames(createAdapter(deps.redis.pub, deps.redis.sub, { key: `${deps.redis.keyPrefix}io` }))
       : SingleBufferFramesAdapter,
   });
 
-  io.use((socket, next) => {
-    const token = readSessionToken(socket.handshake.headers.cookie);
-    deps.auth
-      .authenticate(token)
-      .then((user) => {
-        socket.data = { userId: user?.id ?? null, roles: user?.roles ?? [], nodeId: deps.nodeId };
-        next();
-      })
-      .catch((err: unknown) => {
-        deps.logger.error({ err }, 'socket handshake auth failed');
-        next(new Error('internal_error'));
-      });
-  });
-
+  admitConnections(io, deps);
   io.on('connection', (socket) => {
     registerRoomHandlers(socket, deps);
     registerChatHandlers(socket, deps);

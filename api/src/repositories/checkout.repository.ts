@@ -1,14 +1,28 @@
+import { MAX_INT32, type PriceQuote } from '@hawker/shared';
 import { SQL_UTC_NOW as UTC_NOW, type SqlDatabase, type SqlExecutor, type SqlStatement } from './db/sql.js';
 import { uuidv7 } from './db/uuid7.js';
 
-export type ReserveItem = { listingId: string; quantity: number; dealId?: string | undefined };
+/** A line to buy: `unitPriceMinor` is the price the buyer was shown; any other price refuses the checkout. */
+export type ReserveItem = { listingId: string; quantity: number; unitPriceMinor: number; dealId?: string | undefined };
 export type ReservedLine = { listingId: string; title: string; unitPriceMinor: number; quantity: number; orderId: string };
 export type ReserveResult =
   | { ok: true; checkoutId: string; paymentId: string; totalMinor: number; currency: string; orderIds: string[]; lines: ReservedLine[] }
   | {
       ok: false;
-      reason: 'out_of_stock' | 'not_found' | 'own_listing' | 'mixed_currency' | 'deal_over' | 'buyer_limit';
+      reason:
+        | 'out_of_stock'
+        | 'not_found'
+        | 'own_listing'
+        | 'mixed_currency'
+        | 'deal_over'
+        | 'buyer_limit'
+        | 'price_changed'
+        | 'amount_too_large'
+        | 'stream_not_live'
+        | 'not_pinned';
       listingId?: string;
+      /** With price_changed: every line's current unit price. */
+      prices?: PriceQuote[];
     };
 
 type TakenLine = { shopId: string; ownerId: string; priceMinor: number; currency: string; title: string };
@@ -31,11 +45,19 @@ const sql = {
   // Reads the deal and takes the buyer's per-deal advisory lock (held to COMMIT) in one round trip:
   // a row comes back only once the lock is held, so the count that follows runs under it.
   lockedDealFacts: {
-    name: 'reserve_deal_locked_facts_v1',
-    text: `SELECT d."dealPriceMinor" AS "priceMinor", d.currency, l.title, l."shopId"::text AS "shopId", s."ownerId"::text AS "ownerId", d."perBuyerLimit"
+    name: 'reserve_deal_locked_facts_v2',
+    text: `SELECT d."dealPriceMinor" AS "priceMinor", d.currency, l.title, l."shopId"::text AS "shopId", s."ownerId"::text AS "ownerId", d."perBuyerLimit",
+                  d."streamId"::text AS "streamId", st.status::text AS "streamStatus"
              FROM (SELECT pg_advisory_xact_lock(hashtextextended($2, 0)) OFFSET 0) AS buyer_lock,
-                  flash_deals d JOIN listings l ON l.id = d."listingId" JOIN shops s ON s.id = l."shopId"
+                  flash_deals d JOIN listings l ON l.id = d."listingId" JOIN shops s ON s.id = l."shopId" JOIN streams st ON st.id = d."streamId"
             WHERE d.id = $1::uuid`,
+  },
+  // A listing counts as bought in a stream only while that stream is live and the listing is pinned there.
+  pinnedInStream: {
+    name: 'reserve_pinned_in_stream_v1',
+    text: `SELECT st.status::text AS status,
+                  EXISTS (SELECT 1 FROM stream_pins p WHERE p."streamId" = st.id AND p."listingId" = $2::uuid AND p."unpinnedAt" IS NULL) AS pinned
+             FROM streams st WHERE st.id = $1::uuid`,
   },
   boughtInDeal: {
     name: 'reserve_deal_bought_v1',
@@ -85,17 +107,29 @@ export class CheckoutRepository {
     items: ReserveItem[];
     provider: string;
     idempotencyKey: string;
-    streamId?: string | null;
-    streamOffsetMs?: number | null;
+    /** The live stream whose room this was bought in (purchase:create only): checked here, recorded on the orders. */
+    stream?: { id: string; offsetMs: number } | null;
   }): Promise<ReserveResult> {
     try {
       return await this.db.transaction(async (tx) => {
         // Sorted, so concurrent checkouts lock rows in the same order (no deadlocks).
         const items = [...input.items].sort((x, y) => (x.listingId < y.listingId ? -1 : 1));
         const taken: (ReserveItem & TakenLine)[] = [];
-        for (const item of items) taken.push({ ...item, ...(await lineFor(tx, item, input.buyerId)) });
+        for (const item of items) taken.push({ ...item, ...(await lineFor(tx, item, input.buyerId, input.stream?.id ?? null)) });
         const currency = taken[0]!.currency;
         if (taken.some((t) => t.currency !== currency)) throw new Rollback({ ok: false, reason: 'mixed_currency' });
+        // The buyer is charged the price they saw, or nothing: any difference sends back every line's price now.
+        if (taken.some((t) => t.priceMinor !== t.unitPriceMinor)) {
+          const prices = taken.map((t) => ({
+            listingId: t.listingId,
+            unitPriceMinor: t.priceMinor,
+            currency: t.currency as PriceQuote['currency'],
+          }));
+          throw new Rollback({ ok: false, reason: 'price_changed', prices });
+        }
+        // Totals are written to 32-bit columns: refuse what would not fit rather than fail on insert.
+        if (taken.reduce((sum, t) => sum + t.priceMinor * t.quantity, 0) > MAX_INT32)
+          throw new Rollback({ ok: false, reason: 'amount_too_large' });
         const reserved = await this.#createOrders(tx, input, taken, currency);
         // Stock last: a popular listing's (or a flash deal's) row is locked from this UPDATE to the
         // COMMIT only, not for the whole transaction — that row is what every buyer queues on.
@@ -110,7 +144,7 @@ export class CheckoutRepository {
 
   async #createOrders(
     tx: SqlExecutor,
-    input: { buyerId: string; provider: string; idempotencyKey: string; streamId?: string | null; streamOffsetMs?: number | null },
+    input: { buyerId: string; provider: string; idempotencyKey: string; stream?: { id: string; offsetMs: number } | null },
     taken: (ReserveItem & TakenLine)[],
     currency: string,
   ): Promise<ReserveResult> {
@@ -132,8 +166,8 @@ export class CheckoutRepository {
       input.buyerId,
       totalMinor,
       currency,
-      input.streamId ?? null,
-      input.streamOffsetMs ?? null,
+      input.stream?.id ?? null,
+      input.stream?.offsetMs ?? null,
       orders.map((o) => o.id),
       orders.map((o) => o.shopId),
       orders.map((o) => o.subtotal),
@@ -161,22 +195,36 @@ export class CheckoutRepository {
   }
 }
 
-/** What the order line records (price, title, shop), and whether this buyer may buy it at all. */
-async function lineFor(tx: SqlExecutor, item: ReserveItem, buyerId: string): Promise<TakenLine> {
+/**
+ * What the order line records (price, title, shop), whether this buyer may
+ * buy it at all, and — when the purchase claims a stream — whether it really
+ * was on sale in that live stream (its deal, or pinned there).
+ */
+async function lineFor(tx: SqlExecutor, item: ReserveItem, buyerId: string, streamId: string | null): Promise<TakenLine> {
   if (!item.dealId) {
     const [listing] = await tx.query<TakenLine & { status: string }>(sql.listingFacts, [item.listingId]);
     if (!listing || listing.status !== 'active') throw new Rollback({ ok: false, reason: 'not_found', listingId: item.listingId });
     if (listing.ownerId === buyerId) throw new Rollback({ ok: false, reason: 'own_listing', listingId: item.listingId });
+    if (streamId) {
+      const [where] = await tx.query<{ status: string; pinned: boolean }>(sql.pinnedInStream, [streamId, item.listingId]);
+      if (where?.status !== 'live') throw new Rollback({ ok: false, reason: 'stream_not_live' });
+      if (!where.pinned) throw new Rollback({ ok: false, reason: 'not_pinned', listingId: item.listingId });
+    }
     return listing;
   }
   // The buyer's limit is held under a per-buyer, per-deal advisory lock: two of their own purchases
   // cannot both pass the count below.
-  const [deal] = await tx.query<TakenLine & { perBuyerLimit: number }>(sql.lockedDealFacts, [item.dealId, `${item.dealId}:${buyerId}`]);
-  if (!deal) throw new Rollback({ ok: false, reason: 'deal_over' });
+  const [deal] = await tx.query<TakenLine & { perBuyerLimit: number; streamId: string; streamStatus: string }>(sql.lockedDealFacts, [
+    item.dealId,
+    `${item.dealId}:${buyerId}`,
+  ]);
+  if (!deal || (streamId !== null && deal.streamId !== streamId)) throw new Rollback({ ok: false, reason: 'deal_over' });
+  if (deal.streamStatus !== 'live') throw new Rollback({ ok: false, reason: 'stream_not_live' });
   if (deal.ownerId === buyerId) throw new Rollback({ ok: false, reason: 'own_listing' });
   const [bought] = await tx.query<{ units: number }>(sql.boughtInDeal, [item.dealId, buyerId]);
   if ((bought?.units ?? 0) + item.quantity > deal.perBuyerLimit) throw new Rollback({ ok: false, reason: 'buyer_limit' });
-  return deal;
+  const { streamId: _stream, streamStatus: _status, ...line } = deal;
+  return line;
 }
 
 /**

@@ -22,7 +22,8 @@ export class DealRepository {
   /**
    * Starts a deal: its units move out of the listing's stock (conditional
    * UPDATE) into the deal, in one transaction. Null when the listing is not the
-   * owner's, lacks stock, or another deal is running on the stream.
+   * owner's, lacks stock, is not priced above the deal price (a "deal" at
+   * or over the list price would mislead buyers), or another deal is running.
    */
   async launch(input: {
     streamId: string;
@@ -41,9 +42,17 @@ export class DealRepository {
         UPDATE listings l SET stock = l.stock - ${input.quantity}, "updatedAt" = now()
           FROM shops s
          WHERE l.id = ${input.listingId}::uuid AND s.id = l."shopId" AND s."ownerId" = ${input.ownerId}::uuid
-           AND l.status = 'active' AND l.stock >= ${input.quantity}
+           AND l.status = 'active' AND l.stock >= ${input.quantity} AND l."priceMinor" > ${input.dealPriceMinor}
         RETURNING l.currency`;
-      if (!taken[0]) return { ok: false as const, reason: 'no_stock' as const };
+      if (!taken[0]) {
+        const listing = await tx.listing.findFirst({
+          where: { id: input.listingId, shop: { ownerId: input.ownerId } },
+          select: { priceMinor: true },
+        });
+        return listing && listing.priceMinor <= input.dealPriceMinor
+          ? { ok: false as const, reason: 'not_below_list' as const, listPriceMinor: listing.priceMinor }
+          : { ok: false as const, reason: 'no_stock' as const };
+      }
       const now = new Date();
       const deal = await tx.flashDeal.create({
         data: {

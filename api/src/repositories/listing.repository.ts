@@ -118,10 +118,23 @@ export class ListingRepository {
     return count === 1;
   }
 
-  addImage(data: { listingId: string; storageKey: string; contentType: string; bytes: number }) {
+  /**
+   * Adds an image unless the listing already has `perListing` images or the
+   * owner's images would pass `bytesPerUser`. Both counts are taken under a
+   * per-owner lock, so concurrent uploads cannot slip past either limit.
+   */
+  addImageWithinLimits(
+    data: { listingId: string; storageKey: string; contentType: string; bytes: number },
+    limits: { ownerId: string; perListing: number; bytesPerUser: number },
+  ): Promise<{ ok: true; image: { id: string; storageKey: string } } | { ok: false; reason: 'too_many_images' | 'quota' }> {
     return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`images:${limits.ownerId}`}, 0))`;
       const position = await tx.listingImage.count({ where: { listingId: data.listingId } });
-      return tx.listingImage.create({ data: { ...data, position }, select: { id: true, storageKey: true } });
+      if (position >= limits.perListing) return { ok: false as const, reason: 'too_many_images' as const };
+      const used = await tx.listingImage.aggregate({ where: { listing: { shop: { ownerId: limits.ownerId } } }, _sum: { bytes: true } });
+      if ((used._sum.bytes ?? 0) + data.bytes > limits.bytesPerUser) return { ok: false as const, reason: 'quota' as const };
+      const image = await tx.listingImage.create({ data: { ...data, position }, select: { id: true, storageKey: true } });
+      return { ok: true as const, image };
     });
   }
 

@@ -82,6 +82,10 @@ export class OrderRepository {
   /** Cancels and returns the units where they came from: the flash deal (while it runs) or the listing. */
   private async cancelAndRestock(tx: TransactionClient, orderId: string): Promise<void> {
     await tx.order.update({ where: { id: orderId }, data: { status: 'cancelled', cancelledAt: new Date() } });
+    await this.restock(tx, orderId);
+  }
+
+  private async restock(tx: TransactionClient, orderId: string): Promise<void> {
     const items = await tx.orderItem.findMany({ where: { orderId }, select: { listingId: true, quantity: true, flashDealId: true } });
     for (const i of items) {
       const backToDeal = i.flashDealId
@@ -99,11 +103,13 @@ export class OrderRepository {
   /** paid → shipped (seller only); starts the auto-release clock. Returns false if the order was not in `paid`. */
   async ship(orderId: string, sellerId: string, shipment: { carrier: string; tracking: string }, autoReleaseAt: Date): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.order.updateMany({
-        where: { id: orderId, status: 'paid', shop: { ownerId: sellerId } },
-        data: { status: 'shipped', shippedAt: new Date(), autoReleaseAt },
-      });
-      if (count === 0) return false;
+      // One conditional UPDATE (see cancelPaid): a cancel that committed first leaves it matching nothing.
+      const shipped = await tx.$queryRaw<unknown[]>`
+        UPDATE orders o SET status = 'shipped', "shippedAt" = ${new Date()}, "autoReleaseAt" = ${autoReleaseAt}, "updatedAt" = ${new Date()}
+         WHERE o.id = ${orderId}::uuid AND o.status = 'paid'
+           AND EXISTS (SELECT 1 FROM shops s WHERE s.id = o."shopId" AND s."ownerId" = ${sellerId}::uuid)
+        RETURNING 1`;
+      if (shipped.length === 0) return false;
       await tx.shipment.create({ data: { orderId, ...shipment } });
       return true;
     });
@@ -160,16 +166,32 @@ export class OrderRepository {
     });
   }
 
-  /** paid (not shipped) → cancelled: escrow refunded to the buyer, stock returned. */
-  async cancelPaid(orderId: string, actorId: string): Promise<{ amountMinor: number; currency: string } | null> {
+  /**
+   * paid (not shipped) → cancelled: escrow refunded to the buyer, stock returned.
+   * The claim is one conditional UPDATE, which takes the row's lock: a ship or
+   * a dispute that committed first leaves it matching nothing (PostgreSQL
+   * re-checks the condition on the row as it is now), so a cancel can never
+   * overwrite them; one that comes after waits for this transaction and then
+   * finds the order cancelled. Returns the charge to refund, or null.
+   */
+  async cancelPaid(orderId: string, actorId: string): Promise<{ amountMinor: number; currency: string; providerRef: string } | null> {
     return this.prisma.$transaction(async (tx) => {
-      const order = await tx.order.findFirst({
-        where: { id: orderId, status: 'paid', OR: [{ buyerId: actorId }, { shop: { ownerId: actorId } }] },
-        select: { buyerId: true, currency: true, escrow: true },
-      });
-      if (!order?.escrow) return null;
-      const amount = order.escrow.amountMinor - order.escrow.refundedMinor - order.escrow.releasedMinor;
-      await this.cancelAndRestock(tx, orderId);
+      const claimed = await tx.$queryRaw<{ buyerId: string; currency: string }[]>`
+        UPDATE orders o SET status = 'cancelled', "cancelledAt" = ${new Date()}, "updatedAt" = ${new Date()}
+         WHERE o.id = ${orderId}::uuid AND o.status = 'paid'
+           AND (o."buyerId" = ${actorId}::uuid OR EXISTS (SELECT 1 FROM shops s WHERE s.id = o."shopId" AND s."ownerId" = ${actorId}::uuid))
+        RETURNING o."buyerId"::text AS "buyerId", o.currency::text AS currency`;
+      const order = claimed[0];
+      if (!order) return null;
+      const [hold, payment] = await Promise.all([
+        tx.escrowHold.findUniqueOrThrow({ where: { orderId } }),
+        tx.payment.findFirstOrThrow({
+          where: { status: 'succeeded', checkout: { orders: { some: { id: orderId } } } },
+          select: { providerRef: true },
+        }),
+      ]);
+      const amount = hold.amountMinor - hold.refundedMinor - hold.releasedMinor;
+      await this.restock(tx, orderId);
       await this.ledger.post(tx, {
         kind: 'refund',
         orderId,
@@ -193,7 +215,7 @@ export class OrderRepository {
           idempotencyKey: `refund:cancel:${orderId}`,
         },
       });
-      return { amountMinor: amount, currency: order.currency };
+      return { amountMinor: amount, currency: order.currency, providerRef: payment.providerRef ?? '' };
     });
   }
 

@@ -22,6 +22,16 @@ export class PinRepository {
     return this.prisma.streamPin.findMany({ where: { streamId, unpinnedAt: null }, select: pinView, orderBy: { pinnedAt: 'asc' } });
   }
 
+  /** Live streams where the listing is pinned now (their viewers see its price and stock). */
+  async liveStreamsPinning(listingId: string): Promise<string[]> {
+    const rows = await this.prisma.streamPin.findMany({
+      where: { listingId, unpinnedAt: null, stream: { status: 'live' } },
+      select: { streamId: true },
+      distinct: ['streamId'],
+    });
+    return rows.map((r) => r.streamId);
+  }
+
   /** Listings among `ids` that belong to a shop of `ownerId` and are active. */
   ownedActive(ownerId: string, ids: string[]) {
     return this.prisma.listing.findMany({ where: { id: { in: ids }, status: 'active', shop: { ownerId } }, select: { id: true } });

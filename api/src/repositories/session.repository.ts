@@ -21,7 +21,10 @@ export class SessionRepository {
     return session;
   }
 
-  async deleteByTokenHash(tokenHash: string): Promise<void> {
-    await this.prisma.session.deleteMany({ where: { tokenHash } });
+  /** Deletes the session and returns the ids it deleted (none if it was already gone). */
+  async deleteByTokenHash(tokenHash: string): Promise<string[]> {
+    const rows = await this.prisma.session.findMany({ where: { tokenHash }, select: { id: true } });
+    await this.prisma.session.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
+    return rows.map((r) => r.id);
   }
 }

@@ -26,6 +26,10 @@ export class UserRepository {
     }
   }
 
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.prisma.user.update({ where: { id }, data: { passwordHash } });
+  }
+
   shopsOf(userId: string) {
     return this.prisma.shop.findMany({
       where: { ownerId: userId },

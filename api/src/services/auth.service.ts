@@ -1,18 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
-import argon2 from 'argon2';
 import type { MeResponse, PublicUser, Role } from '@hawker/shared';
 import { AppError } from '../errors.js';
 import type { SessionRepository } from '../repositories/session.repository.js';
 import type { UserRepository } from '../repositories/user.repository.js';
+import type { PasswordHasher } from './password-hasher.js';
+import type { PasswordPolicy } from './password-policy.js';
+import type { SignInGuard } from './sign-in-guard.js';
+import type { DomainEvents } from './domain-events.js';
 
 /** Who is making a request, as established from the session cookie. */
 export type Principal = { userId: string; roles: Role[] };
 
 export type IssuedSession = { token: string; expiresAt: Date; user: PublicUser };
-
-// Verifying against a real hash when the email is unknown keeps response time
-// from revealing which emails have accounts.
-const dummyHash = argon2.hash('not-a-real-password-' + randomBytes(8).toString('hex'));
 
 export function hashSessionToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -23,33 +22,61 @@ export class AuthService {
     private readonly users: UserRepository,
     private readonly sessions: SessionRepository,
     private readonly sessionTtlMs: number,
+    private readonly hasher: PasswordHasher,
+    private readonly guard: SignInGuard,
+    private readonly passwords: PasswordPolicy,
+    private readonly events: DomainEvents,
   ) {}
 
+  /**
+   * Counted per IP first; the cheap checks (password strength, email taken)
+   * come before the expensive hash, so a flood of sign-ups cannot make the
+   * server hash for free.
+   */
   async register(input: { email: string; password: string; displayName: string }, meta: SessionMeta): Promise<IssuedSession> {
-    const passwordHash = await argon2.hash(input.password);
+    const ip = meta.ip ?? 'unknown';
+    await this.guard.admitRegistration(ip);
+    this.passwords.check(input.password, [input.email, input.email.split('@')[0] ?? '', input.displayName, 'hawker']);
+    if (await this.users.findByEmail(input.email)) throw emailTaken();
+    const passwordHash = await this.hasher.hash(input.password, ip);
     const user = await this.users.create({ email: input.email, passwordHash, displayName: input.displayName, roles: ['buyer'] });
-    if (!user) throw AppError.conflict('email_taken', 'An account with this email already exists.', 'email');
+    if (!user) throw emailTaken();
     return this.issue(toPublicUser(user), meta);
   }
 
   async login(input: { email: string; password: string }, meta: SessionMeta): Promise<IssuedSession> {
+    const ip = meta.ip ?? 'unknown';
+    await this.guard.admitLogin(input.email, ip);
     const user = await this.users.findByEmail(input.email);
-    const ok = user
-      ? await argon2.verify(user.passwordHash, input.password)
-      : await argon2.verify(await dummyHash, input.password).then(() => false);
-    if (!user || !ok) throw AppError.invalidCredentials();
+    const ok = user ? await this.hasher.verify(user.passwordHash, input.password, ip) : await this.hasher.verifyNothing(input.password, ip);
+    if (!user || !ok) {
+      await this.guard.failed(input.email, ip);
+      throw AppError.invalidCredentials();
+    }
+    await this.guard.succeeded(input.email, ip);
+    // Hashes made with older parameters are upgraded while the password is at hand.
+    if (this.hasher.outdated(user.passwordHash))
+      await this.users.setPasswordHash(user.id, await this.hasher.hash(input.password, ip)).catch(() => undefined);
     return this.issue(toPublicUser(user), meta);
   }
 
+  /** Ends the session, and with it every socket it opened, on every api node. */
   async logout(token: string | undefined): Promise<void> {
-    if (token) await this.sessions.deleteByTokenHash(hashSessionToken(token));
+    if (!token) return;
+    const ended = await this.sessions.deleteByTokenHash(hashSessionToken(token));
+    for (const sessionId of ended) this.events.emit('session.ended', { sessionId });
   }
 
   /** Resolves a cookie token to its user; null for missing, unknown or expired tokens. */
   async authenticate(token: string | undefined): Promise<PublicUser | null> {
+    return (await this.session(token))?.user ?? null;
+  }
+
+  /** The live session behind a cookie token: its user, id and expiry (sockets watch the expiry). */
+  async session(token: string | undefined): Promise<{ user: PublicUser; sessionId: string; expiresAt: Date } | null> {
     if (!token) return null;
     const session = await this.sessions.findLive(hashSessionToken(token), new Date());
-    return session ? toPublicUser(session.user) : null;
+    return session ? { user: toPublicUser(session.user), sessionId: session.id, expiresAt: session.expiresAt } : null;
   }
 
   async me(principal: Principal | null): Promise<MeResponse> {
@@ -74,6 +101,10 @@ export class AuthService {
 }
 
 export type SessionMeta = { userAgent?: string | undefined; ip?: string | undefined };
+
+function emailTaken(): AppError {
+  return AppError.conflict('email_taken', 'An account with this email already exists.', 'email');
+}
 
 function toPublicUser(u: { id: string; email: string; displayName: string; roles: Role[] }): PublicUser {
   return { id: u.id, email: u.email, displayName: u.displayName, roles: u.roles };

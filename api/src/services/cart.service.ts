@@ -42,10 +42,23 @@ export class CartService {
     return this.get(principal);
   }
 
-  async checkout(principal: Principal | null, paymentMethod: string, idempotencyKey: string): Promise<CheckoutResult> {
+  /**
+   * Checks out exactly the lines the buyer reviewed (`seen`, with the prices
+   * shown): a cart changed since (another tab) is 409 cart_changed, a price
+   * changed since is 409 price_changed; either way nothing is charged.
+   */
+  async checkout(
+    principal: Principal | null,
+    seen: { listingId: string; quantity: number; unitPriceMinor: number }[],
+    paymentMethod: string,
+    idempotencyKey: string,
+  ): Promise<CheckoutResult> {
     const cart = await this.get(principal);
     if (cart.items.length === 0) throw AppError.badRequest('cart_empty', 'Your cart is empty.');
-    const items = cart.items.map((i) => ({ listingId: i.listing.id, quantity: i.quantity }));
+    const inCart = new Map(cart.items.map((i) => [i.listing.id, i.quantity]));
+    if (seen.length !== inCart.size || seen.some((i) => inCart.get(i.listingId) !== i.quantity))
+      throw AppError.conflict('cart_changed', 'Your cart changed since you reviewed it; check it and confirm again.', 'items');
+    const items = seen.map((i) => ({ listingId: i.listingId, quantity: i.quantity, unitPriceMinor: i.unitPriceMinor }));
     const result = await this.orders.buyNow(principal, { items, paymentMethod }, idempotencyKey);
     await this.carts.clear(
       principal!.userId,

@@ -24,6 +24,8 @@ export class CatalogService {
     private readonly listings: ListingRepository,
     private readonly shops: ShopRepository,
     readonly imageUrl: (storageKey: string) => string,
+    /** Told after a listing changed, so live rooms that pin it show the change (pin:changed). */
+    private readonly onListingChanged: (listingId: string) => Promise<void> = () => Promise.resolve(),
   ) {}
 
   async browse(q: BrowseQuery): Promise<ListingsPage> {
@@ -99,6 +101,7 @@ export class CatalogService {
     const existing = await this.listings.find(id);
     if (!existing) throw AppError.notFound('Listing');
     if (!(await this.listings.update(id, principal.userId, changes))) throw AppError.forbidden('Only the shop owner edits this listing.');
+    await this.onListingChanged(id);
     return this.listing(id, principal);
   }
 

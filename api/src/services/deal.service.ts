@@ -1,4 +1,4 @@
-import type { DealView, PurchaseResult } from '@hawker/shared';
+import type { ApiErrorBody, DealView, PriceQuote, PurchaseResult } from '@hawker/shared';
 import { AppError } from '../errors.js';
 import type { ChatRepository } from '../repositories/chat.repository.js';
 import type { DealRepository, DealRow } from '../repositories/deal.repository.js';
@@ -21,6 +21,8 @@ type PurchaseInput = {
   dealId?: string | undefined;
   listingId?: string | undefined;
   quantity: number;
+  /** The unit price the buyer was shown. */
+  unitPriceMinor: number;
   idempotencyKey: string;
   paymentMethod: string;
 };
@@ -90,9 +92,18 @@ export class DealService {
       graceMs: GRACE_MS,
     });
     if (!result.ok) {
-      throw result.reason === 'deal_running'
-        ? AppError.conflict('deal_running', 'A deal is already running on this stream.')
-        : AppError.conflict('out_of_stock', 'The listing is not yours or lacks the stock for this deal.', 'quantity');
+      switch (result.reason) {
+        case 'deal_running':
+          throw AppError.conflict('deal_running', 'A deal is already running on this stream.');
+        case 'not_below_list':
+          throw AppError.badRequest(
+            'deal_price_not_below_list',
+            `A flash deal must cost less than the list price (${result.listPriceMinor} minor units).`,
+            'dealPriceMinor',
+          );
+        case 'no_stock':
+          throw AppError.conflict('out_of_stock', 'The listing is not yours or lacks the stock for this deal.', 'quantity');
+      }
     }
     await this.openGate(result.deal);
     const view = toView(result.deal);
@@ -114,10 +125,21 @@ export class DealService {
     return row ? toView(row) : null;
   }
 
-  async purchase(principal: Principal | null, input: PurchaseInput): Promise<PurchaseResult> {
+  /**
+   * Buying in the room. `inRoom`: the buyer's connection has joined this
+   * stream's room — a sale counts for a stream only when it was made there.
+   */
+  async purchase(principal: Principal | null, input: PurchaseInput, inRoom: boolean): Promise<PurchaseResult> {
     if (!principal) throw AppError.unauthenticated('Log in to buy.');
+    if (!inRoom) throw AppError.conflict('not_in_room', "Open the show to buy in it (this connection has not joined the show's room).");
     if (!input.dealId) return this.idempotentCheckout(principal, input);
     const dealId = input.dealId;
+    // A deal's price is fixed at launch: a press at another price is refused before it takes a unit.
+    const facts = await this.#facts.deal(dealId);
+    if (facts && facts.streamId === input.streamId && facts.dealPriceMinor !== input.unitPriceMinor)
+      throw AppError.priceChanged([
+        { listingId: facts.listingId, unitPriceMinor: facts.dealPriceMinor, currency: facts.currency as PriceQuote['currency'] },
+      ]);
     // Scoped to the buyer, like idempotency keys.
     const key = `${principal.userId}:${input.idempotencyKey}`;
     let verdict = await this.gate.reserve(dealId, input.streamId, principal.userId, key, input.quantity);
@@ -150,10 +172,7 @@ export class DealService {
       },
       async () => ({ statusCode: 201, body: await this.buy(principal, input) }),
     );
-    if (outcome.statusCode >= 400) {
-      const e = (outcome.body as { error: { type: AppError['type']; code: string; message: string } }).error;
-      throw new AppError(outcome.statusCode, e.type, e.code, e.message);
-    }
+    if (outcome.statusCode >= 400) throw AppError.fromJSON(outcome.statusCode, (outcome.body as ApiErrorBody).error);
     return outcome.body as PurchaseResult;
   }
 
@@ -175,10 +194,10 @@ export class DealService {
     const checkout = await this.orders.checkout(
       principal,
       {
-        items: [{ listingId, quantity: input.quantity, dealId: deal?.id }],
+        items: [{ listingId, quantity: input.quantity, unitPriceMinor: input.unitPriceMinor, dealId: deal?.id }],
         paymentMethod: input.paymentMethod,
-        streamId: input.streamId,
-        streamOffsetMs: stream.startedAt ? Math.max(0, Date.now() - stream.startedAt.getTime()) : 0,
+        // Checked in the reserve: the stream is live and this is its deal or a listing pinned there.
+        stream: { id: input.streamId, offsetMs: stream.startedAt ? Math.max(0, Date.now() - stream.startedAt.getTime()) : 0 },
       },
       `stream:${input.idempotencyKey}`,
     );

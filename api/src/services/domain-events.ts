@@ -19,6 +19,8 @@ export interface DomainEventMap {
   'pin.changed': { streamId: string; pins: PinnedProduct[] };
   'chat.deleted': { streamId: string; messageId: string };
   'chat.settings': { streamId: string } & ChatSettings;
+  /** Logged out (or revoked): the session's sockets are disconnected on every node. */
+  'session.ended': { sessionId: string };
 }
 
 export class DomainEvents {

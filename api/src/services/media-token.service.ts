@@ -22,6 +22,8 @@ export class MediaTokenService {
     const token = await new SignJWT({ streamId: input.streamId, role: input.role })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(input.subject ?? `guest:${randomUUID()}`)
+      // The media-server admits each token once: a leaked or shared token cannot seat a second viewer.
+      .setJti(randomUUID())
       .setIssuedAt()
       .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
       .sign(this.#key);

@@ -1,12 +1,14 @@
-import type { CheckoutResult, OrderView } from '@hawker/shared';
+import { MAX_INT32, type CheckoutResult, type OrderView, type PriceQuote } from '@hawker/shared';
 import { AppError } from '../errors.js';
 import type { OrderRepository, OrderRow } from '../repositories/order.repository.js';
-import type { CheckoutRepository, ReserveItem, ReservedLine } from '../repositories/checkout.repository.js';
+import type { CheckoutRepository, ReserveItem, ReservedLine, ReserveResult } from '../repositories/checkout.repository.js';
 import type { Principal } from './auth.service.js';
 import type { PaymentProvider } from './payments/provider.js';
 
 /** Why a checkout was refused, as the client sees it; the flash-deal gate answers with the same errors. */
-export const reserveErrors = {
+type ReserveRefusal = Extract<ReserveResult, { ok: false }>['reason'];
+
+export const reserveErrors: Record<ReserveRefusal, (listingId?: string, prices?: PriceQuote[]) => AppError> = {
   out_of_stock: (id?: string) =>
     AppError.conflict('out_of_stock', 'Not enough stock left for this listing.', id ? `items[${id}]` : 'items'),
   not_found: () => AppError.notFound('Listing'),
@@ -14,6 +16,16 @@ export const reserveErrors = {
   mixed_currency: () => AppError.badRequest('mixed_currency', 'All items in one checkout must share a currency.', 'items'),
   deal_over: () => AppError.conflict('deal_sold_out', 'This deal is sold out or over.'),
   buyer_limit: () => AppError.conflict('deal_limit_reached', 'You reached the per-buyer limit for this deal.'),
+  price_changed: (_id?: string, prices: PriceQuote[] = []) => AppError.priceChanged(prices),
+  amount_too_large: () =>
+    AppError.badRequest(
+      'amount_too_large',
+      `This order's total is more than we can take in one payment (${MAX_INT32} minor units).`,
+      'items',
+    ),
+  stream_not_live: () => AppError.conflict('stream_not_live', 'This show is not live, so nothing can be bought in it now.'),
+  not_pinned: (id?: string) =>
+    AppError.conflict('not_pinned', 'This product is not on sale in this show right now.', id ? `items[${id}]` : 'listingId'),
 };
 
 /**
@@ -34,7 +46,7 @@ export class OrderService {
   /** Buy now (REST, cart): the checkout, answered with the full order views. */
   async buyNow(
     principal: Principal | null,
-    input: { items: ReserveItem[]; paymentMethod: string; streamId?: string | undefined; streamOffsetMs?: number | undefined },
+    input: { items: ReserveItem[]; paymentMethod: string },
     idempotencyKey: string,
   ): Promise<CheckoutResult> {
     const paid = await this.checkout(principal, input, idempotencyKey);
@@ -48,7 +60,7 @@ export class OrderService {
    */
   async checkout(
     principal: Principal | null,
-    input: { items: ReserveItem[]; paymentMethod: string; streamId?: string | undefined; streamOffsetMs?: number | undefined },
+    input: { items: ReserveItem[]; paymentMethod: string; stream?: { id: string; offsetMs: number } | undefined },
     idempotencyKey: string,
   ): Promise<{ checkoutId: string; orderIds: string[]; totalMinor: number; currency: string; lines: ReservedLine[] }> {
     if (!principal) throw AppError.unauthenticated();
@@ -57,10 +69,9 @@ export class OrderService {
       items: input.items,
       provider: this.payments.name,
       idempotencyKey,
-      streamId: input.streamId ?? null,
-      streamOffsetMs: input.streamOffsetMs ?? null,
+      stream: input.stream ?? null,
     });
-    if (!reserved.ok) throw reserveErrors[reserved.reason](reserved.listingId);
+    if (!reserved.ok) throw reserveErrors[reserved.reason](reserved.listingId, reserved.prices);
     const charge = await this.payments
       .charge({
         amountMinor: reserved.totalMinor,
@@ -118,8 +129,9 @@ export class OrderService {
     const order = await this.get(principal, orderId);
     const refunded = await this.orders.cancelPaid(orderId, principal!.userId);
     if (!refunded) throw AppError.conflict('invalid_order_state', `An order that is ${order.status} cannot be cancelled.`);
+    // The refund goes against the original charge.
     await this.payments.refund({
-      providerRef: orderId,
+      providerRef: refunded.providerRef,
       amountMinor: refunded.amountMinor,
       currency: refunded.currency,
       idempotencyKey: `refund:cancel:${orderId}`,

@@ -30,6 +30,13 @@ export class PinService {
     return pins;
   }
 
+  /** A pinned listing was edited: every live room showing it gets the new card (price, stock, title) at once. */
+  async listingChanged(listingId: string): Promise<void> {
+    for (const streamId of await this.pins.liveStreamsPinning(listingId)) {
+      this.events.emit('pin.changed', { streamId, pins: await this.current(streamId) });
+    }
+  }
+
   async current(streamId: string): Promise<PinnedProduct[]> {
     return (await this.pins.current(streamId)).map((p) => ({
       listingId: p.listingId,

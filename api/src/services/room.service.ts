@@ -2,7 +2,7 @@ import type { DealView, RoomSnapshot } from '@hawker/shared';
 import { AppError } from '../errors.js';
 import type { ChatService } from './chat.service.js';
 import type { PinService } from './pin.service.js';
-import type { PresenceRepository } from '../repositories/presence.repository.js';
+import type { PresenceRepository, ViewerIdentity } from '../repositories/presence.repository.js';
 import type { StreamRepository } from '../repositories/stream.repository.js';
 import type { StreamStatsRepository } from '../repositories/stream-stats.repository.js';
 import { PeakViewers } from './peak-viewers.js';
@@ -38,12 +38,13 @@ export class RoomService {
    * creator, whose own studio connection is not an audience (peak viewers and
    * conversion would be off by one). `counted` tells leave() what to undo.
    */
-  async join(streamId: string, userId: string | null): Promise<{ snapshot: RoomSnapshot; counted: boolean }> {
+  async join(streamId: string, who: { userId: string | null; ip: string }): Promise<{ snapshot: RoomSnapshot; counted: boolean }> {
+    const { userId } = who;
     // A user's role lookup finds the stream (or throws not found); a guest needs only the existence check.
     const viewer = userId ? await this.chat.roleIn(streamId, userId) : await this.guest(streamId);
     const counted = !viewer.isCreator;
     const [viewerCount, chat, pins, activeDeal] = await Promise.all([
-      counted ? this.presence.add(streamId, 1) : this.presence.count(streamId),
+      counted ? this.presence.add(streamId, identity(who), 1) : this.presence.count(streamId),
       this.#chat.get(streamId),
       this.#pins.get(streamId),
       this.#deal.get(streamId),
@@ -64,8 +65,8 @@ export class RoomService {
     return { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins, activeDeal, viewer };
   }
 
-  leave(streamId: string, counted: boolean): Promise<number> {
-    return counted ? this.presence.add(streamId, -1) : this.presence.count(streamId);
+  leave(streamId: string, who: { userId: string | null; ip: string }, counted: boolean): Promise<number> {
+    return counted ? this.presence.add(streamId, identity(who), -1) : this.presence.count(streamId);
   }
 
   viewerCount(streamId: string): Promise<number> {
@@ -80,4 +81,8 @@ export class RoomService {
     if (!(await this.#exists.get(streamId))) throw AppError.notFound('Stream');
     return { isCreator: false, canModerate: false };
   }
+}
+
+function identity(who: { userId: string | null; ip: string }): ViewerIdentity {
+  return who.userId ? { userId: who.userId } : { guestIp: who.ip };
 }

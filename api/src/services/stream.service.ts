@@ -15,6 +15,7 @@ import type { StreamStatsRepository } from '../repositories/stream-stats.reposit
 import type { Principal } from './auth.service.js';
 import type { DomainEvents } from './domain-events.js';
 import type { MediaTokenService } from './media-token.service.js';
+import type { WindowCounter } from '../repositories/window-counter.js';
 
 /** Live viewer counts come from the realtime layer (presence), not the database. */
 export type ViewerCounter = { count(streamId: string): Promise<number> };
@@ -27,6 +28,8 @@ export class StreamService {
     private readonly tokens: MediaTokenService,
     private readonly events: DomainEvents,
     private readonly stats: StreamStatsRepository,
+    /** Tokens minted per user (guests: per IP) per minute, and the limit. */
+    private readonly mints: { counter: WindowCounter; perMinute: number },
   ) {}
 
   async list(status: StreamStatus | undefined): Promise<StreamsResponse> {
@@ -48,7 +51,9 @@ export class StreamService {
   }
 
   /** The owner gets a publish token while the stream has not ended; everyone else (guests too) consumes. */
-  async mediaToken(principal: Principal | null, streamId: string): Promise<MediaTokenResponse> {
+  async mediaToken(principal: Principal | null, streamId: string, ip: string): Promise<MediaTokenResponse> {
+    if ((await this.mints.counter.hit(principal ? `user:${principal.userId}` : `ip:${ip}`)) > this.mints.perMinute)
+      throw AppError.rateLimited('Too many video connections started; wait a minute and reload.');
     const row = await this.streams.find(streamId);
     if (!row) throw AppError.notFound('Stream');
     if (row.status === 'ended') throw AppError.conflict('stream_ended', 'This stream has ended; watch the replay instead.');
@@ -107,6 +112,8 @@ export class StreamService {
     if (event.type === 'broadcast.live') {
       const row = await this.streams.markLive(event.streamId, new Date(event.at), event.hlsPath);
       if (row?.startedAt) this.events.emit('stream.live', { streamId: row.id, startedAt: row.startedAt, hlsUrl: event.hlsPath });
+      // Video for a stream that has ended (a media-server that restarted and forgot it): shut it.
+      else if ((await this.streams.find(event.streamId))?.status === 'ended') await this.media.closeBroadcast(event.streamId);
       return;
     }
     await this.finish(event.streamId, new Date(event.at), { recordingPath: event.recordingPath, durationMs: event.durationMs });

@@ -89,6 +89,9 @@ async function runMode(
       CHAT_BATCH_MS: String(chatBatchMs),
       // No background jobs inside the measurement.
       SCHEDULER_INTERVAL_SECONDS: '0',
+      // Every bench socket comes from 127.0.0.1: the per-IP caps would refuse all but the first few hundred.
+      SOCKETS_PER_IP: '1000000',
+      GUEST_VIEWERS_PER_IP: '1000000',
     }),
   );
   try {

@@ -25,6 +25,8 @@ export interface BuyerProgress {
 export interface RushArgs {
   streamId: string;
   dealId: string;
+  /** The deal's price, as a viewer's Buy button sends it. */
+  unitPriceMinor: number;
   /** Wall-clock ms (same machine) of the first press. */
   t0: number;
   spreadMs: number;
@@ -104,7 +106,13 @@ async function rush(a: RushArgs): Promise<RushResult> {
               resolve();
             }, a.ackTimeoutMs);
             void s
-              .request('purchase:create', { streamId: a.streamId, dealId: a.dealId, quantity: 1, idempotencyKey: `${a.keyPrefix}-${i}` })
+              .request('purchase:create', {
+                streamId: a.streamId,
+                dealId: a.dealId,
+                quantity: 1,
+                unitPriceMinor: a.unitPriceMinor,
+                idempotencyKey: `${a.keyPrefix}-${i}`,
+              })
               .then((ack) => {
                 clearTimeout(timeout);
                 const at = Date.now();

@@ -85,6 +85,9 @@ export async function runDealBench(o: DealBenchOptions, log: Log): Promise<DealR
         LOG_LEVEL: 'warn',
         NODE_ID: 'bench-deal',
         SCHEDULER_INTERVAL_SECONDS: '0',
+        // Every bench socket comes from 127.0.0.1: the per-IP caps would refuse all but the first few hundred.
+        SOCKETS_PER_IP: '1000000',
+        GUEST_VIEWERS_PER_IP: '1000000',
       }),
     );
     const cookies = await createChatters(api, o.buyers);
@@ -181,13 +184,15 @@ async function createShow(api: RunningApi, stock: number): Promise<Show> {
   return { streamId: stream.id, listingId: listing.id, creatorId: creator.id };
 }
 
+const DEAL_PRICE_MINOR = 1999;
+
 async function launch(api: RunningApi, show: Show, o: DealBenchOptions): Promise<string> {
   const deal = await api.services.deals.launch(
     { userId: show.creatorId, roles: ['creator', 'seller'] },
     {
       streamId: show.streamId,
       listingId: show.listingId,
-      dealPriceMinor: 1999,
+      dealPriceMinor: DEAL_PRICE_MINOR,
       quantity: o.units,
       perBuyerLimit: o.perBuyerLimit,
       durationSeconds: 600,
@@ -222,7 +227,15 @@ async function rushOnce(children: Buyers[], streamId: string, dealId: string, o:
   const keyPrefix = `bench-${mode}-${dealId}`;
   await Promise.all(
     children.map((c, i) =>
-      c.request('rush', { streamId, dealId, t0, spreadMs: o.spreadMs, keyPrefix: `${keyPrefix}-${i}`, ackTimeoutMs: ACK_TIMEOUT_MS }),
+      c.request('rush', {
+        streamId,
+        dealId,
+        unitPriceMinor: DEAL_PRICE_MINOR,
+        t0,
+        spreadMs: o.spreadMs,
+        keyPrefix: `${keyPrefix}-${i}`,
+        ackTimeoutMs: ACK_TIMEOUT_MS,
+      }),
     ),
   );
   return Promise.all(

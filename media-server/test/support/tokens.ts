@@ -22,7 +22,11 @@ export function mintMediaToken(
   secret: string,
   { streamId, role, sub = 'user-1', expiresAt = '5m', claims = {} }: MintOptions,
 ): Promise<string> {
-  const jwt = new SignJWT({ streamId, role, ...claims }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt();
+  const jwt = new SignJWT({ streamId, role, ...claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setJti(randomBytes(16).toString('base64url'))
+    .setIssuedAt();
   if (expiresAt !== null) jwt.setExpirationTime(expiresAt);
   return jwt.sign(new TextEncoder().encode(secret));
 }

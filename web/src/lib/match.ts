@@ -27,13 +27,23 @@ export function matchPath(pattern: string, pathname: string): RouteParams | null
 
 /**
  * Where to go after logging in when a page sent the person to
- * `/login?next=...`. Only paths inside this app are honoured, so a crafted link
- * cannot bounce someone to another site (`//evil.example` is protocol-relative).
+ * `/login?next=...`. `next` is resolved the way the browser would resolve it
+ * against this page, and only a result on this same origin is honoured: the
+ * URL parser strips tabs and newlines and reads `\\` as `/`, so string checks
+ * alone let `/%09/evil.example` through as `//evil.example`. What comes back
+ * is the normalized path, never the raw input.
  */
-export function safeNextPath(next: string | null | undefined, fallback = '/'): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
-  if (next === '/api' || next.startsWith('/api/')) return fallback;
-  return next;
+export function safeNextPath(next: string | null | undefined, origin = globalThis.location?.origin, fallback = '/'): string {
+  if (!next || !origin || !next.startsWith('/')) return fallback;
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== origin) return fallback;
+  if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return fallback;
+  return url.pathname + url.search + url.hash;
 }
 
 function segments(path: string): string[] {

@@ -1,5 +1,6 @@
 import {
   cartSchema,
+  cartCheckoutBodySchema,
   checkoutResultSchema,
   createReviewBodySchema,
   createShopBodySchema,
@@ -90,11 +91,11 @@ export function shopRoutes(catalog: CatalogService, carts: CartService, reviews:
       tags: ['cart'],
       auth: 'required',
       idempotent: true,
-      body: z.object({ paymentMethod: z.string().min(1).max(100).default('pm_card_visa') }).strict(),
+      body: cartCheckoutBodySchema,
       status: 201,
       response: checkoutResultSchema,
       errors: [402, 409],
-      handler: ({ principal, body, req }) => carts.checkout(principal, body.paymentMethod, req.get('idempotency-key')!),
+      handler: ({ principal, body, req }) => carts.checkout(principal, body.items, body.paymentMethod, req.get('idempotency-key')!),
     }),
     route({
       method: 'post',

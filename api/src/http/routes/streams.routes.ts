@@ -58,8 +58,8 @@ export function streamRoutes(streams: StreamService, internalSecret: string): An
       auth: 'optional',
       params: streamIdParamsSchema,
       response: mediaTokenResponseSchema,
-      errors: [404, 409],
-      handler: ({ principal, params }) => streams.mediaToken(principal, params.id),
+      errors: [404, 409, 429],
+      handler: ({ principal, params, req }) => streams.mediaToken(principal, params.id, req.ip ?? 'unknown'),
     }),
     route({
       method: 'get',

@@ -97,10 +97,13 @@ export const getCart = (signal?: AbortSignal) => apiFetch<Cart>('/api/cart', { s
 export const setCartItem = (listingId: string, quantity: number) =>
   apiFetch<Cart>('/api/cart/items', { method: 'PUT', body: { listingId, quantity } });
 
-export const checkoutCart = (paymentMethod: PaymentMethod, cartSignature: string) =>
-  postIdempotent<CheckoutResult>('/api/cart/checkout', { paymentMethod }, cartSignature);
+/** A line as the buyer saw it: the api refuses the checkout (409 price_changed) if the price is no longer this. */
+export type SeenLine = { listingId: string; quantity: number; unitPriceMinor: number };
 
-export const buyNow = (items: { listingId: string; quantity: number }[], paymentMethod: PaymentMethod) =>
+export const checkoutCart = (items: SeenLine[], paymentMethod: PaymentMethod, cartSignature: string) =>
+  postIdempotent<CheckoutResult>('/api/cart/checkout', { items, paymentMethod }, cartSignature);
+
+export const buyNow = (items: SeenLine[], paymentMethod: PaymentMethod) =>
   postIdempotent<CheckoutResult>('/api/orders', { items, paymentMethod });
 
 export const listOrders = (as: 'buyer' | 'seller', signal?: AbortSignal) => apiFetch<{ data: Order[] }>(`/api/orders?as=${as}`, { signal });

@@ -1,5 +1,5 @@
 import type { Cart, CheckoutResult } from '@hawker/shared';
-import { errorMessage, isAbortError } from '../api.js';
+import { ApiError, errorMessage, isAbortError } from '../api.js';
 import { checkoutCart, getCart, setCartItem, type PaymentMethod } from './api.js';
 import { cartSignature } from './cart.js';
 
@@ -65,9 +65,15 @@ export class CartManager {
     this.checkingOut = true;
     this.error = null;
     try {
-      return await checkoutCart(this.paymentMethod, cartSignature(items));
+      const seen = items.map((i) => ({ listingId: i.listing.id, quantity: i.quantity, unitPriceMinor: i.listing.priceMinor }));
+      return await checkoutCart(seen, this.paymentMethod, cartSignature(items));
     } catch (err) {
       this.error = errorMessage(err);
+      // A price or the cart changed since it was shown: show it as it is now; nothing was charged.
+      if (err instanceof ApiError && (err.code === 'price_changed' || err.code === 'cart_changed')) {
+        this.error = 'Your cart changed since you opened it (a price or an item). Nothing was charged; check it and pay again.';
+        await this.load();
+      }
       return null;
     } finally {
       this.checkingOut = false;

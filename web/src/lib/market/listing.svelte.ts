@@ -1,5 +1,5 @@
 import type { ListingDetail, ReviewView } from '@hawker/shared';
-import { errorMessage } from '../api.js';
+import { ApiError, errorMessage } from '../api.js';
 import { Resource } from '../resource.svelte.js';
 import { buyNow, getCart, getListing, getListingReviews, setCartItem, type PaymentMethod } from './api.js';
 
@@ -57,10 +57,15 @@ export class ListingPage {
     this.error = null;
     this.added = null;
     try {
-      await buyNow([{ listingId: this.#id, quantity: this.quantity }], this.paymentMethod);
+      const shown = this.listing.data;
+      if (!shown) return false;
+      await buyNow([{ listingId: this.#id, quantity: this.quantity, unitPriceMinor: shown.priceMinor }], this.paymentMethod);
       return true;
     } catch (err) {
-      this.error = errorMessage(err);
+      this.error =
+        err instanceof ApiError && err.code === 'price_changed'
+          ? 'The price changed since you opened this page. Nothing was charged; check the new price and buy again.'
+          : errorMessage(err);
       // Stock may have changed under us (sold out, 409): show the current count.
       void this.listing.load();
       return false;

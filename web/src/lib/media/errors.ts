@@ -9,6 +9,7 @@ const serverCodes = {
   invalid_token: true,
   forbidden: true,
   not_live: true,
+  stream_ended: true,
   webrtc_capacity: true,
   transport_missing: true,
   internal_error: true,
@@ -108,6 +109,8 @@ export function mediaErrorMessage(err: unknown): string {
       return 'Your access to this show expired. Reload the page to try again.';
     case 'not_live':
       return 'This show is not live right now.';
+    case 'stream_ended':
+      return 'This show has ended; its replay is on the show page.';
     case 'webrtc_capacity':
       return 'The real-time player is full right now.';
     case 'network':

@@ -1,4 +1,4 @@
-import type { PurchaseResult } from '@hawker/shared';
+import { formatMoney, type PurchaseResult } from '@hawker/shared';
 import { newIdempotencyKey } from '../market/idempotency.js';
 import { isRetryableAck, type RoomRequest } from './room-request.js';
 
@@ -50,8 +50,12 @@ export class RoomPurchases {
     return this.states.get(targetKey(target)) ?? null;
   }
 
-  /** Buys one unit; a second press while the first is on its way does nothing. */
-  async buy(target: PurchaseTarget): Promise<PurchaseState> {
+  /**
+   * Buys one unit at `unitPriceMinor`, the price on screen; a second press
+   * while the first is on its way does nothing. If the price changed, nothing
+   * is charged and the answer says the new price (the card updates itself).
+   */
+  async buy(target: PurchaseTarget, unitPriceMinor: number): Promise<PurchaseState> {
     const id = targetKey(target);
     const current = this.states.get(id);
     if (current?.status === 'pending') return current;
@@ -61,14 +65,24 @@ export class RoomPurchases {
       this.#keys.set(id, key);
     }
     this.#set(id, { status: 'pending' });
-    const ack = await this.request('purchase:create', { streamId: this.streamId, ...target, quantity: 1, idempotencyKey: key });
+    const ack = await this.request('purchase:create', {
+      streamId: this.streamId,
+      ...target,
+      quantity: 1,
+      unitPriceMinor,
+      idempotencyKey: key,
+    });
     let state: PurchaseState;
     if (ack.ok) {
       state = { status: 'done', result: ack.data };
       this.#keys.delete(id);
     } else {
       const retryable = isRetryableAck(ack.error.code);
-      state = { status: 'failed', code: ack.error.code, message: ack.error.message, retryable };
+      const now = ack.error.code === 'price_changed' ? ack.error.prices?.[0] : undefined;
+      const message = now
+        ? `The price is now ${formatMoney(now.unitPriceMinor, now.currency)}. Nothing was charged; press Buy again to pay it.`
+        : ack.error.message;
+      state = { status: 'failed', code: ack.error.code, message, retryable };
       if (!retryable) this.#keys.delete(id);
     }
     this.#set(id, state);

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import argon2 from 'argon2';
+import { AppError } from '../errors.js';
+
+/**
+ * argon2id with OWASP's minimum parameters (19 MiB, 2 passes, 1 lane): one
+ * lane keeps a hash on one thread, so the cap below is a cap on cores.
+ */
+const PARAMS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export type HashLimits = {
+  /** Hashes computed at once. */
+  concurrency: number;
+  /** Hashes that may wait for a slot; past it the request is refused at once. */
+  queue: number;
+  /** Hashes one client (IP) may have running or waiting. */
+  perClient: number;
+};
+
+/**
+ * Every password hash and verification goes through here. argon2 is made to
+ * be expensive, and it runs on libuv's thread pool, which file reads, DNS and
+ * zlib share: 40 logins at once used to fill every thread and every core, and
+ * an image read took 3 s. So hashes run a few at a time, a short queue waits,
+ * and one client cannot hold more than a few places in it. A refusal is 429:
+ * the client may retry in a moment.
+ */
+export class PasswordHasher {
+  #active = 0;
+  readonly #waiting: (() => void)[] = [];
+  readonly #perClient = new Map<string, number>();
+  // Verifying against a real hash when the email is unknown keeps the response
+  // time from telling which emails have accounts.
+  #dummy: Promise<string> | undefined;
+
+  constructor(private readonly limits: HashLimits) {}
+
+  hash(password: string, client: string): Promise<string> {
+    return this.#run(client, () => argon2.hash(password, PARAMS));
+  }
+
+  verify(hash: string, password: string, client: string): Promise<boolean> {
+    return this.#run(client, () => argon2.verify(hash, password));
+  }
+
+  /** As long as a real verification, always false: for logins to emails that have no account. */
+  async verifyNothing(password: string, client: string): Promise<false> {
+    this.#dummy ??= argon2.hash(`not-a-real-password-${randomBytes(8).toString('hex')}`, PARAMS);
+    const dummy = await this.#dummy;
+    await this.#run(client, () => argon2.verify(dummy, password));
+    return false;
+  }
+
+  /** Whether a stored hash was made with other parameters (rehash it on the next successful login). */
+  outdated(hash: string): boolean {
+    try {
+      return argon2.needsRehash(hash, PARAMS);
+    } catch {
+      return false;
+    }
+  }
+
+  async #run<T>(client: string, work: () => Promise<T>): Promise<T> {
+    const held = this.#perClient.get(client) ?? 0;
+    if (held >= this.limits.perClient) throw busy('Too many sign-in attempts at once from your network; try again in a moment.');
+    if (this.#active >= this.limits.concurrency && this.#waiting.length >= this.limits.queue)
+      throw busy('Hawker is checking many sign-ins right now; try again in a moment.');
+    this.#perClient.set(client, held + 1);
+    try {
+      if (this.#active >= this.limits.concurrency) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      this.#active += 1;
+      try {
+        return await work();
+      } finally {
+        this.#active -= 1;
+        this.#waiting.shift()?.();
+      }
+    } finally {
+      const left = (this.#perClient.get(client) ?? 1) - 1;
+      if (left > 0) this.#perClient.set(client, left);
+      else this.#perClient.delete(client);
+    }
+  }
+}
+
+function busy(message: string): AppError {
+  return new AppError(429, 'rate_limit_error', 'auth_busy', message);
+}
