@@ -128,7 +128,7 @@ export class ListingRepository {
     limits: { ownerId: string; perListing: number; bytesPerUser: number },
   ): Promise<{ ok: true; image: { id: string; storageKey: string } } | { ok: false; reason: 'too_many_images' | 'quota' }> {
     return this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`images:${limits.ownerId}`}, 0))`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`images:${limits.ownerId}`}, 0))`;
       const position = await tx.listingImage.count({ where: { listingId: data.listingId } });
       if (position >= limits.perListing) return { ok: false as const, reason: 'too_many_images' as const };
       const used = await tx.listingImage.aggregate({ where: { listing: { shop: { ownerId: limits.ownerId } } }, _sum: { bytes: true } });

@@ -1,4 +1,5 @@
 import argon2 from 'argon2';
+import { PASSWORD_HASH_PARAMS } from '../services/password-hasher.js';
 import type { Role } from '@hawker/shared';
 import type { PrismaClient } from '../generated/prisma/client.js';
 
@@ -26,7 +27,7 @@ const variants = ['Classic', 'Limited'];
 export async function seedDemoData(prisma: PrismaClient): Promise<{ seeded: boolean }> {
   const existing = await prisma.user.findUnique({ where: { email: 'creator@hawker.test' }, select: { id: true } });
   if (existing) return { seeded: false };
-  const passwordHash = await argon2.hash(DEMO_PASSWORD);
+  const passwordHash = await argon2.hash(DEMO_PASSWORD, PASSWORD_HASH_PARAMS);
   await prisma.$transaction(async (tx) => {
     const users = new Map<string, string>();
     for (const account of demoAccounts) {

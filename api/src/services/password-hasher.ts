@@ -6,7 +6,8 @@ import { AppError } from '../errors.js';
  * argon2id with OWASP's minimum parameters (19 MiB, 2 passes, 1 lane): one
  * lane keeps a hash on one thread, so the cap below is a cap on cores.
  */
-const PARAMS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+export const PASSWORD_HASH_PARAMS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const PARAMS = PASSWORD_HASH_PARAMS;
 
 export type HashLimits = {
   /** Hashes computed at once. */
@@ -35,19 +36,40 @@ export class PasswordHasher {
 
   constructor(private readonly limits: HashLimits) {}
 
-  hash(password: string, client: string): Promise<string> {
-    return this.#run(client, () => argon2.hash(password, PARAMS));
+  /**
+   * One sign-in attempt (a login or a registration) from a client, from its
+   * first check to its answer. A client holds at most `perClient` attempts at
+   * once and the rest are refused before any I/O; when the queue for hashes
+   * is already full the attempt is refused at once as well.
+   */
+  async attempt<T>(client: string, body: () => Promise<T>): Promise<T> {
+    const held = this.#perClient.get(client) ?? 0;
+    if (held >= this.limits.perClient) throw busy('Too many sign-in attempts at once from your network; try again in a moment.');
+    if (this.#active >= this.limits.concurrency && this.#waiting.length >= this.limits.queue)
+      throw busy('Hawker is checking many sign-ins right now; try again in a moment.');
+    this.#perClient.set(client, held + 1);
+    try {
+      return await body();
+    } finally {
+      const left = (this.#perClient.get(client) ?? 1) - 1;
+      if (left > 0) this.#perClient.set(client, left);
+      else this.#perClient.delete(client);
+    }
   }
 
-  verify(hash: string, password: string, client: string): Promise<boolean> {
-    return this.#run(client, () => argon2.verify(hash, password));
+  hash(password: string): Promise<string> {
+    return this.#run(() => argon2.hash(password, PARAMS));
+  }
+
+  verify(hash: string, password: string): Promise<boolean> {
+    return this.#run(() => argon2.verify(hash, password));
   }
 
   /** As long as a real verification, always false: for logins to emails that have no account. */
-  async verifyNothing(password: string, client: string): Promise<false> {
+  async verifyNothing(password: string): Promise<false> {
     this.#dummy ??= argon2.hash(`not-a-real-password-${randomBytes(8).toString('hex')}`, PARAMS);
     const dummy = await this.#dummy;
-    await this.#run(client, () => argon2.verify(dummy, password));
+    await this.#run(() => argon2.verify(dummy, password));
     return false;
   }
 
@@ -60,25 +82,17 @@ export class PasswordHasher {
     }
   }
 
-  async #run<T>(client: string, work: () => Promise<T>): Promise<T> {
-    const held = this.#perClient.get(client) ?? 0;
-    if (held >= this.limits.perClient) throw busy('Too many sign-in attempts at once from your network; try again in a moment.');
-    if (this.#active >= this.limits.concurrency && this.#waiting.length >= this.limits.queue)
-      throw busy('Hawker is checking many sign-ins right now; try again in a moment.');
-    this.#perClient.set(client, held + 1);
+  async #run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#active >= this.limits.concurrency) {
+      if (this.#waiting.length >= this.limits.queue) throw busy('Hawker is checking many sign-ins right now; try again in a moment.');
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    this.#active += 1;
     try {
-      if (this.#active >= this.limits.concurrency) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-      this.#active += 1;
-      try {
-        return await work();
-      } finally {
-        this.#active -= 1;
-        this.#waiting.shift()?.();
-      }
+      return await work();
     } finally {
-      const left = (this.#perClient.get(client) ?? 1) - 1;
-      if (left > 0) this.#perClient.set(client, left);
-      else this.#perClient.delete(client);
+      this.#active -= 1;
+      this.#waiting.shift()?.();
     }
   }
 }
