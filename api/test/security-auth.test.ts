@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient, startTestApi } from '../../test/support/api.js';
@@ -55,11 +56,9 @@ function floodFromAnotherProcess(url: string, ips: string[]): Promise<number[]> 
       body: JSON.stringify({ email: 'flood-' + stamp + '-' + i + '@example.com', password: 'wrong-password-123' }),
     }).then((r) => r.status);
     Promise.all(ips.map(one)).then((s) => process.stdout.write(JSON.stringify(s)));`;
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', script, url, JSON.stringify(ips)], (err, stdout) =>
-      err ? reject(err) : resolve(JSON.parse(stdout) as number[]),
-    );
-  });
+  return promisify(execFile)(process.execPath, ['-e', script, url, JSON.stringify(ips)]).then(
+    ({ stdout }) => JSON.parse(stdout) as number[],
+  );
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
