@@ -133,3 +133,30 @@ describe('connection caps', () => {
     (await open(a)).disconnect();
   });
 });
+
+describe('media tokens', () => {
+  it('are rate-limited per guest address and per user, and each carries its own id (the media-server admits it once)', async () => {
+    const limited = await startTestApi({ env: { MEDIA_TOKEN_RATE_LIMIT: '3' } });
+    try {
+      const mint = (client: HttpClient) => client.post(`/api/streams/${streamId}/media-token`);
+      const guest = new HttpClient(limited.url);
+      const tokens: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await mint(guest);
+        expect(res.status).toBe(200);
+        tokens.push(res.body.token as string);
+      }
+      const refused = await mint(guest);
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.code).toBe('rate_limited');
+      const ids = tokens.map((t) => (JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti);
+      expect(new Set(ids).size).toBe(3);
+      // A logged-in viewer on the same address has their own allowance.
+      const viewer = new HttpClient(limited.url);
+      await viewer.login('buyer@hawker.test');
+      expect((await mint(viewer)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mediaErrorCodes } from '@hawker/shared';
+import { MEDIA_INTERNAL_HEADER, mediaErrorCodes } from '@hawker/shared';
 import { loadMediaConfig } from '../src/config.js';
 import { startMediaServer, type MediaServer } from '../src/server.js';
 import { startFakeApi, type FakeApi } from './support/fake-api.js';
@@ -292,7 +292,41 @@ describe('media signaling', () => {
     const event = await api.waitForEvent('broadcast.closed');
     expect(event).toMatchObject({ streamId, reason: 'publisher_left', recordingPath: null });
     expect(event.durationMs).toBeGreaterThan(0);
-    expect(await refusalOf(server.url, await token('consume'))).toBe('not_live');
+    // The api ends a stream whose broadcast closed: neither viewers nor a publisher token minted before
+    // that can open it again (a second broadcast would write over the replay).
+    expect(await refusalOf(server.url, await token('consume'))).toBe('stream_ended');
+    expect(await refusalOf(server.url, await token('publish'))).toBe('stream_ended');
+    expect(server.registry.get(streamId)).toBeUndefined();
+  });
+
+  it('admits each token once: a copied token cannot seat a second viewer or publisher', async () => {
+    const other = randomUUID();
+    const publish = await mintMediaToken(secret, { streamId: other, role: 'publish', sub: 'copied' });
+    const first = await connectMedia(server.url, publish);
+    clients.push(first);
+    expect(await refusalOf(server.url, publish)).toBe('invalid_token');
+    const consume = await mintMediaToken(secret, { streamId: other, role: 'consume', sub: 'viewer' });
+    const viewer = await connectMedia(server.url, consume);
+    clients.push(viewer);
+    expect(await refusalOf(server.url, consume)).toBe('invalid_token');
+    // A publish token minted before the show was ended by the api (POST /internal/.../close) is refused.
+    const spare = await mintMediaToken(secret, { streamId: other, role: 'publish', sub: 'spare' });
+    const closed = await fetch(`${server.url}/internal/broadcasts/${other}/close`, {
+      method: 'POST',
+      headers: { [MEDIA_INTERNAL_HEADER]: secret },
+    });
+    expect(closed.status).toBe(200);
+    expect(await refusalOf(server.url, spare)).toBe('stream_ended');
+    // Also a stream that was ended before it ever went live here.
+    const neverLive = randomUUID();
+    const early = await mintMediaToken(secret, { streamId: neverLive, role: 'publish' });
+    await fetch(`${server.url}/internal/broadcasts/${neverLive}/close`, { method: 'POST', headers: { [MEDIA_INTERNAL_HEADER]: secret } });
+    expect(await refusalOf(server.url, early)).toBe('stream_ended');
+  });
+
+  it('refuses tokens that live longer than the verifier remembers used ones (10 minutes)', async () => {
+    const longLived = await mintMediaToken(secret, { streamId: randomUUID(), role: 'publish', expiresAt: '2h' });
+    expect(await refusalOf(server.url, longLived)).toBe('invalid_token');
   });
 
   it('stayed up and healthy throughout, with every ack code from the contract', async () => {
