@@ -83,6 +83,8 @@ describe('ListingPage', () => {
       'GET /api/listings/0190c3b0-0000-7000-8000-00000000a001': [() => json(200, { ...summary(LISTING), stock: 5 })],
     });
     const page = new ListingPage(LISTING);
+    // The price on the page is the one the order carries.
+    await page.listing.load();
     page.quantity = 2;
 
     expect(await page.buy()).toBe(false);
@@ -91,7 +93,10 @@ describe('ListingPage', () => {
     expect(await page.buy()).toBe(true);
 
     const posts = calls.filter((c) => c.key === 'POST /api/orders');
-    expect(posts[0]?.body).toEqual({ items: [{ listingId: LISTING, quantity: 2 }], paymentMethod: 'pm_card_visa' });
+    expect(posts[0]?.body).toEqual({
+      items: [{ listingId: LISTING, quantity: 2, unitPriceMinor: summary(LISTING).priceMinor }],
+      paymentMethod: 'pm_card_visa',
+    });
     const keys = posts.map((c) => c.headers['Idempotency-Key']);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     // Same key for the retry after a network failure; a new purchase gets a new one.
@@ -177,9 +182,31 @@ describe('CartManager', () => {
     expect(await manager.checkout()).toBeNull();
     await manager.setQuantity(LISTING, 2);
     expect(await manager.checkout()).toEqual({ checkoutId: 'c', orders: [] });
-    const [first, second] = calls.filter((c) => c.key === 'POST /api/cart/checkout').map((c) => c.headers['Idempotency-Key']);
-    // Same body ({ paymentMethod }) but another cart: not the same purchase.
+    const posts = calls.filter((c) => c.key === 'POST /api/cart/checkout');
+    const [first, second] = posts.map((c) => c.headers['Idempotency-Key']);
+    // Another cart: not the same purchase.
     expect(second).not.toBe(first);
+    // The lines and prices the buyer was shown travel with the checkout.
+    expect(posts[1]?.body).toMatchObject({ items: [{ listingId: LISTING, quantity: 2, unitPriceMinor: 100 }] });
+  });
+
+  it('a price that changed since the cart was shown: nothing charged, the cart reloads and says so', async () => {
+    const cart = (priceMinor: number): Cart => ({
+      items: [{ listing: { ...summary(LISTING), priceMinor }, quantity: 1 }],
+      totalMinor: priceMinor,
+      currency: 'USD',
+    });
+    fakeApi({
+      'GET /api/cart': [() => json(200, cart(100)), () => json(200, cart(250))],
+      'POST /api/cart/checkout': [
+        () => json(409, { error: { type: 'conflict_error', code: 'price_changed', message: 'changed', prices: [] } }),
+      ],
+    });
+    const manager = new CartManager();
+    await manager.load();
+    expect(await manager.checkout()).toBeNull();
+    expect(manager.error).toMatch(/Nothing was charged/);
+    expect(manager.cart?.items[0]?.listing.priceMinor).toBe(250);
   });
 });
 

@@ -123,26 +123,46 @@ describe('RoomPurchases', () => {
     const purchases = new RoomPurchases(STREAM, request, () => keys.shift()!);
     const target = { dealId: DEAL };
 
-    expect(await purchases.buy(target)).toMatchObject({ status: 'failed', code: 'timeout', retryable: true });
-    expect(await purchases.buy(target)).toMatchObject({ status: 'done' });
-    expect(await purchases.buy(target)).toMatchObject({ status: 'failed', code: 'deal_sold_out', retryable: false });
-    await purchases.buy(target);
+    expect(await purchases.buy(target, 999)).toMatchObject({ status: 'failed', code: 'timeout', retryable: true });
+    expect(await purchases.buy(target, 999)).toMatchObject({ status: 'done' });
+    expect(await purchases.buy(target, 999)).toMatchObject({ status: 'failed', code: 'deal_sold_out', retryable: false });
+    await purchases.buy(target, 999);
     expect(sent.map((s) => s.payload.idempotencyKey)).toEqual(['key-1', 'key-1', 'key-2', 'key-3']);
-    expect(sent[0]?.payload).toEqual({ streamId: STREAM, dealId: DEAL, quantity: 1, idempotencyKey: 'key-1' });
+    expect(sent[0]?.payload).toEqual({ streamId: STREAM, dealId: DEAL, quantity: 1, unitPriceMinor: 999, idempotencyKey: 'key-1' });
   });
 
   it('keeps a state per Buy button, ignores a second press in flight, and words the outcome', async () => {
     let answer: (ack: AckResponse<unknown>) => void = () => undefined;
     const request = (() => new Promise((resolve) => (answer = resolve))) as unknown as RoomRequest;
     const purchases = new RoomPurchases(STREAM, request, () => 'k');
-    const first = purchases.buy({ listingId: LISTING });
+    const first = purchases.buy({ listingId: LISTING }, 1500);
     expect(purchases.stateOf({ listingId: LISTING })).toEqual({ status: 'pending' });
-    expect(await purchases.buy({ listingId: LISTING })).toEqual({ status: 'pending' });
+    expect(await purchases.buy({ listingId: LISTING }, 1500)).toEqual({ status: 'pending' });
     expect(purchases.stateOf({ dealId: DEAL })).toBeNull();
     answer(paid);
     const state = await first;
     expect(purchaseMessage(state)).toBe('Order placed — held in escrow');
     expect(purchaseMessage({ status: 'failed', code: 'x', message: 'Card declined.', retryable: false })).toBe('Card declined.');
+  });
+
+  it('sends the price on the card, and a changed price is told with the new price and nothing charged', async () => {
+    const { request, sent } = scripted({
+      'purchase:create': [
+        {
+          ok: false,
+          error: {
+            code: 'price_changed',
+            message: 'The price changed.',
+            prices: [{ listingId: LISTING, unitPriceMinor: 224_950, currency: 'USD' }],
+          },
+        },
+      ],
+    });
+    const purchases = new RoomPurchases(STREAM, request, () => 'k');
+    const state = await purchases.buy({ listingId: LISTING }, 4499);
+    expect(sent[0]?.payload).toMatchObject({ listingId: LISTING, unitPriceMinor: 4499 });
+    expect(state).toMatchObject({ status: 'failed', code: 'price_changed', retryable: false });
+    expect(purchaseMessage(state)).toBe('The price is now $2,249.50. Nothing was charged; press Buy again to pay it.');
   });
 });
 

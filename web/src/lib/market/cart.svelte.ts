@@ -71,8 +71,8 @@ export class CartManager {
       this.error = errorMessage(err);
       // A price or the cart changed since it was shown: show it as it is now; nothing was charged.
       if (err instanceof ApiError && (err.code === 'price_changed' || err.code === 'cart_changed')) {
-        this.error = 'Your cart changed since you opened it (a price or an item). Nothing was charged; check it and pay again.';
         await this.load();
+        this.error = 'Your cart changed since you opened it (a price or an item). Nothing was charged; check it and pay again.';
       }
       return null;
     } finally {
