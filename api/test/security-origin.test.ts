@@ -27,7 +27,8 @@ afterAll(async () => {
 
 const newStream = async () => (await creator.post('/api/streams', { title: 'Origin probe' })).body.id as string;
 
-function handshake(url: string, headers: Record<string, string>): Promise<'connected' | string> {
+/** 'connected', or the refusal's message. */
+function handshake(url: string, headers: Record<string, string>): Promise<string> {
   const s: ClientSocket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: headers });
   return new Promise((resolve) => {
     s.once('connect', () => {
@@ -57,12 +58,13 @@ describe('state-changing requests from another origin', () => {
   });
 
   it('refuses other sites, sandboxed "null" origins, and requests the browser marks cross-site', async () => {
-    for (const headers of [
+    const forged: Record<string, string>[] = [
       { origin: 'https://evil.example' },
       { origin: 'null' },
       { 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'same-site' },
-    ]) {
+    ];
+    for (const headers of forged) {
       const res = await creator.post('/api/streams', { title: 'Forged' }, headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
     }
