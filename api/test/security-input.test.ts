@@ -19,6 +19,8 @@ let seller: HttpClient;
 let buyer: HttpClient;
 let creator: HttpClient;
 let admin: HttpClient;
+/** A new account of this file's own: opening a shop or paying out must not change the demo accounts other files rely on. */
+let shopOwner: HttpClient;
 let streamId: string;
 let host: ClientSocket;
 let viewer: ClientSocket;
@@ -32,6 +34,8 @@ beforeAll(async () => {
       return c;
     }),
   )) as [HttpClient, HttpClient, HttpClient, HttpClient];
+  shopOwner = (await createBuyers(api, 1, 'fuzz-owner'))[0]!.client;
+  expect((await shopOwner.post('/api/shops', { name: 'Fuzz owner shop', description: '' })).status).toBe(201);
   streamId = (await creator.post('/api/streams', { title: 'Fuzz show' })).body.id as string;
   await goLive(api, streamId);
   host = await open(creator.cookieHeader);
@@ -69,7 +73,7 @@ describe('amounts at the limits of the 32-bit columns (property test)', () => {
     await fc.assert(
       fc.asyncProperty(amount, amount, fc.integer({ min: 1, max: 100 }), async (a, b, quantity) => {
         const responses = await Promise.all([
-          seller.post('/api/listings', {
+          shopOwner.post('/api/listings', {
             title: 'Edge case',
             priceMinor: a,
             currency: 'USD',
@@ -79,7 +83,7 @@ describe('amounts at the limits of the 32-bit columns (property test)', () => {
           seller.request('PATCH', `/api/listings/${expensive.id}`, { stock: 1000 }),
           buyer.post('/api/orders', { items: [{ listingId: expensive.id, quantity, unitPriceMinor: 2_000_000_000 }] }, idem()),
           buyer.get(`/api/listings?minPrice=${a}&maxPrice=${b}`),
-          seller.post('/api/payouts', { amountMinor: a, currency: 'USD' }, idem()),
+          shopOwner.post('/api/payouts', { amountMinor: a, currency: 'USD' }, idem()),
         ]);
         for (const r of responses) expect(r.status, r.text).toBeLessThan(500);
         // Two of a $20M item is past what one payment can hold: refused up front, never a 500.
@@ -149,7 +153,7 @@ describe('bodies valid except for one field', () => {
       },
       { client: new HttpClient(api.url), method: 'POST', path: '/api/auth/login', body: { email: 'buyer@hawker.test', password: 'x' } },
       {
-        client: seller,
+        client: shopOwner,
         method: 'POST',
         path: '/api/listings',
         body: { title: 'Fuzzed', description: '', priceMinor: 100, currency: 'USD', stock: 1, category: 'test' },
@@ -160,7 +164,12 @@ describe('bodies valid except for one field', () => {
         path: `/api/listings/${listing.id}`,
         body: { priceMinor: 1500, stock: 50, status: 'active', title: 'Fuzzed item' },
       },
-      { client: buyer, method: 'POST', path: '/api/shops', body: { name: 'Fuzz shop', description: '' } },
+      {
+        client: (await createBuyers(api, 1, 'fuzz-shop'))[0]!.client,
+        method: 'POST',
+        path: '/api/shops',
+        body: { name: 'Fuzz shop', description: '' },
+      },
       { client: buyer, method: 'PUT', path: '/api/cart/items', body: { listingId: listing.id, quantity: 0 } },
       {
         client: buyer,
@@ -185,7 +194,7 @@ describe('bodies valid except for one field', () => {
         body: { resolution: 'refund_partial', refundMinor: 1 },
         idempotent: true,
       },
-      { client: seller, method: 'POST', path: '/api/payouts', body: { amountMinor: 1, currency: 'USD' }, idempotent: true },
+      { client: shopOwner, method: 'POST', path: '/api/payouts', body: { amountMinor: 1, currency: 'USD' }, idempotent: true },
       { client: creator, method: 'POST', path: '/api/streams', body: { title: 'Fuzz stream' } },
       {
         client: buyer,

@@ -35,8 +35,9 @@ export class BroadcastRegistry extends EnhancedEventEmitter<BroadcastRegistryEve
   readonly #recentlyClosed = new Map<string, { summary: BroadcastSummary; at: number }>();
   /**
    * Streams the api ended (or that closed here), remembered longer than any
-   * media token lives: a publish token minted before the end must not start
-   * a second broadcast that would write over the replay.
+   * media token lives: signaling refuses a publish token minted before the
+   * end, which would start a second broadcast continuing the replay. (The
+   * registry itself can still continue a replay, for the server's own use.)
    */
   readonly #ended = new Map<string, number>();
   /** Broadcasts still finishing their playlist; a new one for the stream waits for it. */
@@ -72,7 +73,6 @@ export class BroadcastRegistry extends EnhancedEventEmitter<BroadcastRegistryEve
   async getOrCreate(streamId: string): Promise<Broadcast> {
     const existing = this.#broadcasts.get(streamId);
     if (existing) return existing;
-    if (this.hasEnded(streamId)) throw new StreamEndedError(streamId);
     let creating = this.#creating.get(streamId);
     if (!creating) {
       if (this.#closed) throw new Error('registry closed');
@@ -149,13 +149,5 @@ export class BroadcastRegistry extends EnhancedEventEmitter<BroadcastRegistryEve
     for (const [id, entry] of this.#recentlyClosed) if (entry.at < cutoff) this.#recentlyClosed.delete(id);
     const endedCutoff = Date.now() - ENDED_MEMORY_MS;
     for (const [id, at] of this.#ended) if (at < endedCutoff) this.#ended.delete(id);
-  }
-}
-
-/** A publish for a stream that has ended. */
-export class StreamEndedError extends Error {
-  constructor(readonly streamId: string) {
-    super(`stream ${streamId} has ended`);
-    this.name = 'StreamEndedError';
   }
 }

@@ -14,7 +14,7 @@ import {
   type MediaTokenClaims,
 } from '@hawker/shared';
 import type { Broadcast } from './Broadcast.js';
-import { StreamEndedError, type BroadcastRegistry } from './BroadcastRegistry.js';
+import type { BroadcastRegistry } from './BroadcastRegistry.js';
 import { MediaRequestError } from './errors.js';
 import { childLogger, type Logger } from './logger.js';
 import type { Peer } from './Peer.js';
@@ -131,15 +131,15 @@ export class MediaSignaling {
       throw refusal('invalid_token', 'the media token is missing, invalid or expired');
     }
     const { streamId, role } = result.claims;
+    // An ended stream takes no new publisher or viewer, whatever token they hold.
+    if (this.#registry.hasEnded(streamId)) throw refusal('stream_ended', 'this stream has ended');
     if (role === 'publish') {
       await this.#registry.getOrCreate(streamId).catch((error: unknown) => {
-        if (error instanceof StreamEndedError) throw refusal('stream_ended', 'this stream has ended');
         this.#logger.error({ err: error, streamId }, 'could not create the broadcast');
         throw refusal('internal_error', 'the media server cannot take a broadcast now');
       });
     } else {
       const broadcast = this.#registry.get(streamId);
-      if (this.#registry.hasEnded(streamId)) throw refusal('stream_ended', 'this stream has ended');
       if (!broadcast || broadcast.closed) throw refusal('not_live', 'the stream is not live on this media server');
       const reserved = this.#reserved.get(streamId) ?? new Set<string>();
       if (broadcast.viewerCount + reserved.size >= this.#maxViewers) {

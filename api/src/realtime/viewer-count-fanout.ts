@@ -10,11 +10,16 @@ import { KeyedThrottle } from '../services/keyed-throttle.js';
  */
 export class ViewerCountFanout {
   readonly #throttle: KeyedThrottle<number | null>;
+  #closed = false;
 
   constructor(emit: (streamId: string, count: number) => void, count: (streamId: string) => Promise<number>, windowMs = 1000) {
     // A trailing run always reads the count fresh; a leading one uses the count its join saw, if any.
     this.#throttle = new KeyedThrottle<number | null>(
-      async (id, known, _folded, trailing) => emit(id, known !== null && !trailing ? known : await count(id)),
+      async (id, known, _folded, trailing) => {
+        const n = known !== null && !trailing ? known : await count(id);
+        // A count read that was in flight at shutdown must not reach a closed adapter.
+        if (!this.#closed) emit(id, n);
+      },
       () => null,
       windowMs,
     );
@@ -26,6 +31,7 @@ export class ViewerCountFanout {
   }
 
   close(): void {
+    this.#closed = true;
     void this.#throttle.close();
   }
 }

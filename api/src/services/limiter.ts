@@ -11,6 +11,16 @@ export class Limiter {
 
   constructor(private readonly concurrency: number) {}
 
+  /** Tasks waiting for a slot. */
+  get waiting(): number {
+    return this.#queue.length;
+  }
+
+  /** Whether a new task would have to wait. */
+  get saturated(): boolean {
+    return this.#active >= this.concurrency;
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.#active >= this.concurrency) await new Promise<void>((resolve) => this.#queue.push(resolve));
     this.#active += 1;

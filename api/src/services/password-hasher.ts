@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import { AppError } from '../errors.js';
+import { Limiter } from './limiter.js';
 
 /**
  * argon2id with OWASP's minimum parameters (19 MiB, 2 passes, 1 lane): one
@@ -27,14 +28,15 @@ export type HashLimits = {
  * the client may retry in a moment.
  */
 export class PasswordHasher {
-  #active = 0;
-  readonly #waiting: (() => void)[] = [];
+  readonly #slots: Limiter;
   readonly #perClient = new Map<string, number>();
   // Verifying against a real hash when the email is unknown keeps the response
   // time from telling which emails have accounts.
   #dummy: Promise<string> | undefined;
 
-  constructor(private readonly limits: HashLimits) {}
+  constructor(private readonly limits: HashLimits) {
+    this.#slots = new Limiter(limits.concurrency);
+  }
 
   /**
    * One sign-in attempt (a login or a registration) from a client, from its
@@ -45,8 +47,7 @@ export class PasswordHasher {
   async attempt<T>(client: string, body: () => Promise<T>): Promise<T> {
     const held = this.#perClient.get(client) ?? 0;
     if (held >= this.limits.perClient) throw busy('Too many sign-in attempts at once from your network; try again in a moment.');
-    if (this.#active >= this.limits.concurrency && this.#waiting.length >= this.limits.queue)
-      throw busy('Hawker is checking many sign-ins right now; try again in a moment.');
+    if (this.#full()) throw busy('Hawker is checking many sign-ins right now; try again in a moment.');
     this.#perClient.set(client, held + 1);
     try {
       return await body();
@@ -82,18 +83,13 @@ export class PasswordHasher {
     }
   }
 
-  async #run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.#active >= this.limits.concurrency) {
-      if (this.#waiting.length >= this.limits.queue) throw busy('Hawker is checking many sign-ins right now; try again in a moment.');
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    }
-    this.#active += 1;
-    try {
-      return await work();
-    } finally {
-      this.#active -= 1;
-      this.#waiting.shift()?.();
-    }
+  #run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#full()) return Promise.reject(busy('Hawker is checking many sign-ins right now; try again in a moment.'));
+    return this.#slots.run(work);
+  }
+
+  #full(): boolean {
+    return this.#slots.saturated && this.#slots.waiting >= this.limits.queue;
   }
 }
 
