@@ -1,6 +1,6 @@
 import type { AckResponse, ClientToServerEvents, RoomSnapshot, ServerToClientEvents } from '@hawker/shared';
 import { io as connect, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HttpClient, startTestApi } from '../../test/support/api.js';
 import { createBuyers, goLive } from '../../test/support/fixtures.js';
 import type { RunningApi } from '../src/server.js';
@@ -121,6 +121,16 @@ describe('connection caps', () => {
     await closeAll(held.slice(0, 1));
     held.push(await open(b, cookie));
     await closeAll(held);
+  });
+
+  it('counts left behind by a node that crashed (no heartbeat) lock nobody out', async () => {
+    const [user] = await createBuyers(a, 1, 'orphaned');
+    const key = `${inject('redisKeyPrefix')}conn:user:${user!.id}`;
+    // A node that died holding three of this user's sockets never took them out.
+    await a.services.redis!.hSet(key, 'crashed-node', '3');
+    const s = await open(b, user!.client.cookieHeader);
+    expect(await a.services.redis!.hGet(key, 'crashed-node')).toBeNull();
+    await closeAll([s]);
   });
 
   it('one address holds at most SOCKETS_PER_IP sockets, guests and users together', async () => {
