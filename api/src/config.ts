@@ -51,6 +51,13 @@ const envSchema = z.object({
     .trim()
     .transform((v, ctx) => parseTrustProxy(v, ctx))
     .default(false),
+  // Mail (notifications, password reset, verification) goes through an outbox when this is set.
+  SMTP_URL: optionalUrl,
+  MAIL_FROM: z.string().min(3).max(200).default('Hawker <no-reply@hawker.local>'),
+  MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
+  MAIL_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
+  // Signs links in mail (unsubscribe). Every node of a deployment needs the same one.
+  APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   // /metrics: on the app port only with `Authorization: Bearer <token>`; or on its own listener.
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -105,6 +112,10 @@ export type ApiConfig = {
   publicOrigins: string[] | null;
   cookieSecure: boolean;
   trustProxy: TrustProxy;
+  /** Where the app is, for absolute links in mail: the first public origin, or localhost. */
+  publicUrl: string;
+  mail: { smtpUrl: string | undefined; from: string; retryBaseMs: number; pollMs: number };
+  appSecret: string;
   /** /metrics on the app port needs this bearer token; undefined = not served there. */
   metricsToken: string | undefined;
   /** A separate listener for /metrics (e.g. on 127.0.0.1 for the scraper). */
@@ -168,6 +179,10 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     logLevel: e.LOG_LEVEL,
     sessionTtlMs: e.SESSION_TTL_DAYS * 86_400_000,
     publicOrigins: e.PUBLIC_ORIGINS ?? null,
+    publicUrl: e.PUBLIC_ORIGINS?.[0] ?? `http://localhost:${e.PORT || 8080}`,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, retryBaseMs: e.MAIL_RETRY_BASE_MS, pollMs: e.MAIL_POLL_MS },
+    // Without one, a per-process secret: links still work while this process runs (fine for one local node).
+    appSecret: e.APP_SECRET ?? randomBytes(32).toString('hex'),
     cookieSecure: e.COOKIE_SECURE || (e.PUBLIC_ORIGINS ?? []).some((o) => o.startsWith('https:')),
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,

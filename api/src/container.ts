@@ -1,3 +1,4 @@
+import { formatMoney } from '@hawker/shared';
 import type { ApiConfig } from './config.js';
 import { openDatabase, type Database } from './repositories/db/client.js';
 import { createDealGate } from './repositories/deal-gate.repository.js';
@@ -49,6 +50,16 @@ import { ReviewService } from './services/review.service.js';
 import { CartService } from './services/cart.service.js';
 import { SettlementRepository } from './repositories/settlement.repository.js';
 import { SettlementService } from './services/settlement.service.js';
+import { CreatorRepository } from './repositories/creator.repository.js';
+import { NotificationRepository } from './repositories/notification.repository.js';
+import { MailOutboxRepository } from './repositories/mail-outbox.repository.js';
+import { AccountTokenRepository } from './repositories/account-token.repository.js';
+import { CreatorService } from './services/creator.service.js';
+import { NotificationService } from './services/notification.service.js';
+import { Mailer } from './services/mailer.js';
+import { AccountService } from './services/account.service.js';
+import { OrderNotices } from './services/order-notices.js';
+import { followsRoom, optoutRoom } from './realtime/admission.js';
 
 /** Everything the http and realtime layers may call, built once per process. */
 export type Services = {
@@ -74,6 +85,14 @@ export type Services = {
   ledger: LedgerService;
   idempotency: IdempotencyService;
   scheduler: Scheduler;
+  creators: CreatorService;
+  notifications: NotificationService;
+  mailer: Mailer;
+  accounts: AccountService;
+  /** Rooms a logged-in person's sockets join besides their own (followed creators, opted-out kinds). */
+  personalRooms(userId: string): Promise<string[]>;
+  /** Background work (fan-out, mail) starts here, after the node is up. */
+  start(): void;
   close(): Promise<void>;
 };
 
@@ -85,24 +104,45 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const users = new UserRepository(db.prisma);
   const streamRepo = new StreamRepository(db.prisma);
   const events = new DomainEvents(logger.child({ component: 'events' }));
-  const auth = createAuth(config, redis, users, new SessionRepository(db.prisma), events);
+  const sessions = new SessionRepository(db.prisma);
+  const { auth, hasher, passwords } = createAuth(config, redis, users, sessions, events);
+  const mailer = new Mailer(
+    new MailOutboxRepository(db.prisma, new URL(config.publicUrl).hostname),
+    { ...config.mail, publicUrl: config.publicUrl, secret: config.appSecret },
+    logger.child({ component: 'mail' }),
+  );
+  const notifications = new NotificationService(
+    new NotificationRepository(db.prisma),
+    events,
+    mailer,
+    logger.child({ component: 'notifications' }),
+  );
+  const accounts = new AccountService(
+    users,
+    new AccountTokenRepository(db.prisma),
+    sessions,
+    hasher,
+    passwords,
+    mailer,
+    events,
+    createWindowCounter(redis, config.redisKeyPrefix, 'account-mail', 3_600_000),
+  );
+  const creatorRepo = new CreatorRepository(db.prisma);
+  const pinRepo = new PinRepository(db.prisma);
   const streamStats = new StreamStatsRepository(db.prisma);
   // 5 messages of burst, then one per second per user, across all nodes when Redis is configured.
   const chatRepo = new ChatRepository(db.prisma);
   const chat = new ChatService(chatRepo, new ChatPostRepository(db.sql), createTokenBucket(redis, 5, 1, config.redisKeyPrefix), events);
-  const pins = new PinService(new PinRepository(db.prisma), chatRepo, events, (key) => `/api/media/images/${encodeURIComponent(key)}`);
+  const pins = new PinService(pinRepo, chatRepo, events, (key) => `/api/media/images/${encodeURIComponent(key)}`);
   const media = new MediaServerClient(config.mediaUrl, config.mediaTokenSecret);
   const imageUrl = (key: string) => `/api/media/images/${encodeURIComponent(key)}`;
   const listingRepo = new ListingRepository(db.prisma);
   const catalog = new CatalogService(listingRepo, new ShopRepository(db.prisma), imageUrl, (id) => pins.listingChanged(id));
   const ledgerRepo = new LedgerRepository(db.prisma, db.sql);
   const payments = new SandboxPaymentProvider();
-  const orders = new OrderService(
-    new OrderRepository(db.prisma, ledgerRepo, db.sql),
-    new CheckoutRepository(db.sql),
-    payments,
-    config.autoReleaseMs,
-  );
+  const orderRepo = new OrderRepository(db.prisma, ledgerRepo, db.sql);
+  const notices = new OrderNotices(notifications, (id) => orderRepo.noticeFacts(id), logger.child({ component: 'order-notices' }));
+  const orders = new OrderService(orderRepo, new CheckoutRepository(db.sql), payments, config.autoReleaseMs, notices);
   const idempotency = new IdempotencyService(new IdempotencyRepository(db.sql));
   const deals = new DealService(
     new DealRepository(db.prisma),
@@ -112,6 +152,19 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     events,
     async (id) => (await users.findById(id))?.displayName ?? 'Someone',
     createDealGate(redis, { keyPrefix: config.redisKeyPrefix }),
+    (deal, creatorId) =>
+      notifications.notifyMany(
+        'followers',
+        { creatorId, streamId: deal.streamId },
+        'deal.started',
+        {
+          title: 'A flash deal just started',
+          body: `${deal.title} for ${formatMoney(deal.dealPriceMinor, deal.currency)} (was ${formatMoney(deal.listPriceMinor, deal.currency)})`,
+          url: `/live/${deal.streamId}`,
+          creatorId,
+        },
+        `deal:${deal.id}`,
+      ),
   );
   const rooms = new RoomService(streamRepo, presence, chat, pins, deals, streamStats);
   const scheduler = new Scheduler(
@@ -132,19 +185,45 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     auth,
     health: new HealthService(db, new RedisHealth(redis), media, config.nodeId),
     catalog,
-    streams: new StreamService(streamRepo, presence, media, new MediaTokenService(config.mediaTokenSecret), events, streamStats, {
-      counter: createWindowCounter(redis, config.redisKeyPrefix, 'media-token', 60_000),
-      perMinute: config.limits.mediaTokensPerIpPerMinute,
-    }),
+    streams: new StreamService(
+      streamRepo,
+      presence,
+      media,
+      new MediaTokenService(config.mediaTokenSecret),
+      events,
+      streamStats,
+      {
+        counter: createWindowCounter(redis, config.redisKeyPrefix, 'media-token', 60_000),
+        perMinute: config.limits.mediaTokensPerIpPerMinute,
+      },
+      notifications,
+      async (creatorId, ids) => (await pinRepo.ownedActive(creatorId, ids)).length === ids.length,
+    ),
+    creators: new CreatorService(creatorRepo, streamRepo, new ShopRepository(db.prisma), events, presence),
+    notifications,
+    mailer,
+    accounts,
+    async personalRooms(userId) {
+      const [creators, optedOut] = await Promise.all([creatorRepo.followedUnmuted(userId), notifications.optedOut(userId)]);
+      return [...creators.map(followsRoom), ...optedOut.map(optoutRoom)];
+    },
+    start() {
+      scheduler.start();
+      notifications.start();
+      mailer.start();
+    },
     events,
     orders,
-    images: new ImageService(listingRepo, new LocalDiskImageStorage(config.uploadDir), imageUrl, {
-      perListing: config.limits.imagesPerListing,
-      bytesPerUser: config.limits.imageBytesPerUser,
-    }),
+    images: new ImageService(
+      listingRepo,
+      new LocalDiskImageStorage(config.uploadDir),
+      imageUrl,
+      { perListing: config.limits.imagesPerListing, bytesPerUser: config.limits.imageBytesPerUser },
+      (userId, url) => creatorRepo.setAvatar(userId, url),
+    ),
     reviews: new ReviewService(new ReviewRepository(db.prisma)),
     carts: new CartService(new CartRepository(db.prisma), orders, imageUrl),
-    settlement: new SettlementService(new SettlementRepository(db.prisma, ledgerRepo), payments),
+    settlement: new SettlementService(new SettlementRepository(db.prisma, ledgerRepo), payments, notices),
     ledger: new LedgerService(() => checkLedger(db.prisma)),
     idempotency,
     scheduler,
@@ -155,6 +234,8 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     close() {
       closed ??= (async () => {
         await scheduler.stop();
+        await notifications.close();
+        await mailer.close();
         deals.close();
         await rooms.close().catch(() => undefined);
         await presence.clearNode().catch(() => undefined);
@@ -173,7 +254,7 @@ function createAuth(
   users: UserRepository,
   sessions: SessionRepository,
   events: DomainEvents,
-): AuthService {
+): { auth: AuthService; hasher: PasswordHasher; passwords: PasswordPolicy } {
   const { limits, loginRateLimit } = config;
   const counter = (name: string, windowMs: number) => createWindowCounter(redis, config.redisKeyPrefix, name, windowMs);
   const guard = new SignInGuard(
@@ -190,5 +271,6 @@ function createAuth(
     queue: limits.passwordHash.queue,
     perClient: limits.passwordHash.perIp,
   });
-  return new AuthService(users, sessions, config.sessionTtlMs, hasher, guard, new PasswordPolicy(), events);
+  const passwords = new PasswordPolicy();
+  return { auth: new AuthService(users, sessions, config.sessionTtlMs, hasher, guard, passwords, events), hasher, passwords };
 }

@@ -60,11 +60,12 @@ export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
     origins,
     trustProxy,
     connections: services.connections,
+    personalRooms: (userId) => services.personalRooms(userId),
     limits: config.limits,
     ...(adapterRedis ? { redis: adapterRedis } : {}),
   });
   const fanout = forwardRealtimeEvents(services.events, io, { chatBatchMs: config.chatBatchMs });
-  services.scheduler.start();
+  services.start();
   const { port } = await listen(http, config);
   const url = `http://${config.host}:${port}`;
   logger.info({ url, db: services.db.kind, redis: Boolean(config.redisUrl) }, 'api listening');

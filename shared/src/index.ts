@@ -10,3 +10,5 @@ export * from './media.js';
 export * from './orders.js';
 export * from './chat.js';
 export * from './deals.js';
+export * from './creators.js';
+export * from './notifications.js';

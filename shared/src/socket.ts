@@ -4,6 +4,7 @@ import { idSchema } from './ids.js';
 import type { Role } from './auth.js';
 import type { ChatMessageView, ChatSettings, PinnedProduct } from './chat.js';
 import type { DealView, PurchaseResult, dealLaunchSchema, purchaseCreateSchema } from './deals.js';
+import type { NotificationPush } from './notifications.js';
 import type {
   pinSetSchema,
   chatDeleteSchema,
@@ -77,6 +78,8 @@ export interface ServerToClientEvents {
    */
   'purchase:made': (payload: { streamId: string; buyer: string; title: string; quantity: number; alsoBought: number }) => void;
   'chat:settings': (payload: { streamId: string } & ChatSettings) => void;
+  /** On the person's own channel: something to show in their bell (pull GET /api/notifications for what was missed). */
+  'notification:new': (payload: NotificationPush) => void;
 }
 
 /** Messages between api nodes through the Redis adapter (serverSideEmit). */

@@ -9,25 +9,55 @@ export const streamSummarySchema = z.object({
   id: idSchema,
   title: z.string(),
   status: streamStatusSchema,
-  creator: z.object({ id: idSchema, displayName: z.string() }),
+  creator: z.object({ id: idSchema, displayName: z.string(), handle: z.string().nullable() }),
   viewerCount: z.number().int().nonnegative(),
   hlsUrl: z.string().nullable(),
   startedAt: z.iso.datetime().nullable(),
+  /** When a show was announced for (null for one started on the spot). */
+  scheduledAt: z.iso.datetime().nullable(),
+  cancelledAt: z.iso.datetime().nullable(),
 });
 export type StreamSummary = z.infer<typeof streamSummarySchema>;
 
-export const streamsQuerySchema = z.object({ status: streamStatusSchema.optional() }).strict();
+/** `upcoming=true`: shows announced for a time still ahead (not shows merely created and never live). */
+export const streamsQuerySchema = z
+  .object({ status: streamStatusSchema.optional(), upcoming: z.enum(['true', 'false']).optional() })
+  .strict();
 export const streamsResponseSchema = z.object({ data: z.array(streamSummarySchema) });
 export type StreamsResponse = z.infer<typeof streamsResponseSchema>;
 
 export const streamDetailSchema = streamSummarySchema.extend({
+  description: z.string(),
   replayUrl: z.string().nullable(),
   endedAt: z.iso.datetime().nullable(),
   durationMs: z.number().int().nonnegative().nullable(),
+  /** Products the show features (announced with it). */
+  featured: z.array(z.object({ listingId: idSchema, title: z.string(), priceMinor: z.number().int(), currency: z.string() })),
+  /** Whether the person asking asked to be reminded (false for guests). */
+  reminded: z.boolean(),
 });
 export type StreamDetail = z.infer<typeof streamDetailSchema>;
 
-export const createStreamBodySchema = z.object({ title: z.string().trim().min(1).max(120) }).strict();
+const showFields = {
+  title: z.string().trim().min(1).max(120),
+  description: z.string().trim().max(2000),
+  /** A show announced in advance: a time from now to a year ahead. */
+  scheduledAt: z.iso.datetime().refine((at) => {
+    const t = Date.parse(at);
+    return t > Date.now() - 60_000 && t < Date.now() + 366 * 86_400_000;
+  }, 'must be in the future, at most a year ahead'),
+  featuredListingIds: z.array(idSchema).max(20),
+};
+
+/** Go live now (title only), or schedule a show (scheduledAt, with products to feature). */
+export const createStreamBodySchema = z
+  .object({
+    title: showFields.title,
+    description: showFields.description.optional(),
+    scheduledAt: showFields.scheduledAt.optional(),
+    featuredListingIds: showFields.featuredListingIds.optional(),
+  })
+  .strict();
 export type CreateStreamBody = z.input<typeof createStreamBodySchema>;
 
 export const streamIdParamsSchema = z.object({ id: idSchema }).strict();
@@ -64,3 +94,10 @@ export const streamTimelineSchema = z.object({
   ),
 });
 export type StreamTimeline = z.infer<typeof streamTimelineSchema>;
+
+/** Reschedule or edit a show that has not started. */
+export const updateShowBodySchema = z
+  .object(showFields)
+  .partial()
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'nothing to update');

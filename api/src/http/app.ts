@@ -11,6 +11,8 @@ import type { OriginPolicy } from './origin-guard.js';
 import type { TrustFunction } from './client-address.js';
 import { mountRoutes } from './route.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { creatorRoutes } from './routes/creators.routes.js';
+import { notificationRoutes } from './routes/notifications.routes.js';
 import { catalogRoutes } from './routes/catalog.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { streamRoutes } from './routes/streams.routes.js';
@@ -81,13 +83,22 @@ export function createApp(services: Services, opts: AppOptions): Express {
     }, next);
   });
 
+  api.get('/media/avatars/:key', (req, res, next) => {
+    services.images.readAvatar(req.params.key).then((bytes) => {
+      res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      res.type('image/webp').send(bytes);
+    }, next);
+  });
+
   const registry = createOpenApiRegistry();
   mountRoutes(
     api,
     registry,
     [
       ...healthRoutes(services.health),
-      ...authRoutes(services.auth, opts.cookieSecure),
+      ...authRoutes(services.auth, services.accounts, opts.cookieSecure),
+      ...creatorRoutes(services.creators, services.images),
+      ...notificationRoutes(services.notifications, services.mailer),
       ...catalogRoutes(services.catalog, services.images, services.reviews),
       ...shopRoutes(services.catalog, services.carts, services.reviews),
       ...streamRoutes(services.streams, opts.mediaTokenSecret),

@@ -16,10 +16,18 @@ export type AdmissionDeps = {
   limits: Pick<AbuseLimits, 'socketsPerUser' | 'socketsPerIp'>;
   logger: Logger;
   nodeId: string;
+  /** The rooms a logged-in person's sockets join besides their own: followed creators, opted-out kinds. */
+  personalRooms: (userId: string) => Promise<string[]>;
 };
 
 /** The room of every socket a session opened: logging out disconnects it on every node. */
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+/** Every socket of one person, on whichever node: their own notification channel. */
+export const userRoom = (userId: string) => `user:${userId}`;
+/** Sockets of people who follow a creator (and did not mute them): one emit tells them all. */
+export const followsRoom = (creatorId: string) => `follows:${creatorId}`;
+/** Sockets of people who switched a kind of notification off: left out of its pushes. */
+export const optoutRoom = (kind: string) => `optout:${kind}`;
 
 // Sessions last weeks; a socket re-checks its own at least daily (a timer cannot wait longer than ~24 days).
 const MAX_CHECK_MS = 86_400_000;
@@ -91,7 +99,7 @@ async function admit(socket: HawkerSocket, deps: AdmissionDeps): Promise<void> {
     ip,
   };
   if (session) {
-    await socket.join(sessionRoom(session.sessionId));
+    await socket.join([sessionRoom(session.sessionId), userRoom(session.user.id), ...(await deps.personalRooms(session.user.id))]);
     socket.data.sessionExpiresAt = session.expiresAt.getTime();
   }
 }

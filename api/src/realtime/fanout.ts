@@ -2,7 +2,7 @@ import type { DomainEvents } from '../services/domain-events.js';
 import { ChatFanout } from './chat-fanout.js';
 import type { HawkerServer } from './io.js';
 import { roomName } from './room.handlers.js';
-import { sessionRoom } from './admission.js';
+import { followsRoom, optoutRoom, sessionRoom, userRoom } from './admission.js';
 
 export type FanoutOptions = {
   /** Chat coalescing window per room (CHAT_BATCH_MS); 0 = one chat:message per message. */
@@ -50,6 +50,22 @@ export function forwardRealtimeEvents(events: DomainEvents, io: HawkerServer, op
   });
   events.on('chat.settings', (e) => {
     io.to(roomName(e.streamId)).emit('chat:settings', e);
+  });
+  events.on('notification.user', (e) => {
+    io.to(e.userIds.map(userRoom)).except(optoutRoom(e.push.kind)).emit('notification:new', e.push);
+  });
+  events.on('notification.followers', (e) => {
+    io.to(followsRoom(e.creatorId)).except(optoutRoom(e.push.kind)).emit('notification:new', e.push);
+  });
+  events.on('user.follows', (e) => {
+    const sockets = io.in(userRoom(e.userId));
+    if (e.listening) sockets.socketsJoin(followsRoom(e.creatorId));
+    else sockets.socketsLeave(followsRoom(e.creatorId));
+  });
+  events.on('user.optout', (e) => {
+    const sockets = io.in(userRoom(e.userId));
+    if (e.optedOut) sockets.socketsJoin(optoutRoom(e.kind));
+    else sockets.socketsLeave(optoutRoom(e.kind));
   });
   events.on('session.ended', (e) => {
     // Through the adapter, so the session's sockets on every node go.

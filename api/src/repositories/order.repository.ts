@@ -219,6 +219,24 @@ export class OrderRepository {
     });
   }
 
+  /** Who is told about an order, and how it is described to them. */
+  async noticeFacts(orderId: string) {
+    const o = await this.prisma.order.findUnique({
+      where: { id: orderId },
+      select: {
+        id: true,
+        buyerId: true,
+        totalMinor: true,
+        currency: true,
+        shop: { select: { ownerId: true } },
+        items: { select: { title: true }, take: 2 },
+      },
+    });
+    if (!o) return null;
+    const title = o.items.length > 1 ? `${o.items[0]!.title} and more` : (o.items[0]?.title ?? 'your order');
+    return { id: o.id, buyerId: o.buyerId, sellerId: o.shop.ownerId, title, totalMinor: o.totalMinor, currency: o.currency };
+  }
+
   find(orderId: string) {
     return this.prisma.order.findUnique({ where: { id: orderId }, select: orderView });
   }

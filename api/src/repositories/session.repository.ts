@@ -21,6 +21,13 @@ export class SessionRepository {
     return session;
   }
 
+  /** Ends every session of a user (a password reset logs them out everywhere); returns their ids. */
+  async deleteAllOf(userId: string): Promise<string[]> {
+    const rows = await this.prisma.session.findMany({ where: { userId }, select: { id: true } });
+    await this.prisma.session.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
+    return rows.map((r) => r.id);
+  }
+
   /** Deletes the session and returns the ids it deleted (none if it was already gone). */
   async deleteByTokenHash(tokenHash: string): Promise<string[]> {
     const rows = await this.prisma.session.findMany({ where: { tokenHash }, select: { id: true } });

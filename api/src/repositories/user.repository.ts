@@ -26,6 +26,14 @@ export class UserRepository {
     }
   }
 
+  async markEmailVerified(id: string): Promise<void> {
+    await this.prisma.user.updateMany({ where: { id, emailVerifiedAt: null }, data: { emailVerifiedAt: new Date() } });
+  }
+
+  emailStatus(id: string) {
+    return this.prisma.user.findUnique({ where: { id }, select: { email: true, displayName: true, emailVerifiedAt: true } });
+  }
+
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {
     await this.prisma.user.update({ where: { id }, data: { passwordHash } });
   }

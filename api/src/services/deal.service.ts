@@ -57,6 +57,8 @@ export class DealService {
     private readonly events: DomainEvents,
     private readonly nameOf: (userId: string) => Promise<string>,
     private readonly gate: DealGate,
+    /** Followers of the creator hear that a deal started (a background fan-out; never in the launch's way). */
+    private readonly announce: (deal: DealView, creatorId: string) => Promise<void> = () => Promise.resolve(),
   ) {
     // The buyer's name is looked up only for the purchases the ticker shows (about one a second).
     this.#ticker = new PurchaseTicker(async (e) => {
@@ -108,6 +110,7 @@ export class DealService {
     await this.openGate(result.deal);
     const view = toView(result.deal);
     this.events.emit('deal.started', view);
+    await this.announce(view, principal.userId).catch(() => undefined);
     const timer = setTimeout(
       () => {
         this.#endTimers.delete(timer);

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ChatMessageView, ChatSettings, DealView, PinnedProduct } from '@hawker/shared';
+import type { ChatMessageView, ChatSettings, DealView, NotificationKind, NotificationPush, PinnedProduct } from '@hawker/shared';
 import type { Logger } from 'pino';
 
 /**
@@ -21,6 +21,14 @@ export interface DomainEventMap {
   'chat.settings': { streamId: string } & ChatSettings;
   /** Logged out (or revoked): the session's sockets are disconnected on every node. */
   'session.ended': { sessionId: string };
+  /** A notification for these people, pushed on their own channels. */
+  'notification.user': { userIds: string[]; push: NotificationPush };
+  /** A notification for a creator's followers who are online (the rows are written in the background). */
+  'notification.followers': { creatorId: string; push: NotificationPush };
+  /** A person started or stopped hearing a creator's go-lives (follow, unfollow, mute, unmute). */
+  'user.follows': { userId: string; creatorId: string; listening: boolean };
+  /** A person switched a kind of notification off (or on) in the app. */
+  'user.optout': { userId: string; kind: NotificationKind; optedOut: boolean };
 }
 
 export class DomainEvents {

@@ -32,6 +32,8 @@ export class ImageService {
     private readonly storage: ImageStorage,
     private readonly imageUrl: (key: string) => string,
     private readonly limits: ImageLimits,
+    /** Records the new avatar URL on the user. */
+    private readonly avatars: (userId: string, url: string) => Promise<unknown> = () => Promise.resolve(),
   ) {}
 
   async upload(principal: Principal | null, listingId: string, contentType: string, body: unknown): Promise<{ id: string; url: string }> {
@@ -62,6 +64,32 @@ export class ImageService {
           );
     }
     return { id: added.image.id, url: this.imageUrl(added.image.storageKey) };
+  }
+
+  /** An avatar: any accepted image, cropped square and stored as a 256 px WebP. */
+  async uploadAvatar(principal: Principal | null, contentType: string, body: unknown): Promise<{ url: string }> {
+    if (!principal) throw AppError.unauthenticated();
+    const type = contentType.split(';')[0]!.trim().toLowerCase();
+    const format = formats[type];
+    if (!format || !Buffer.isBuffer(body))
+      throw new AppError(415, 'invalid_request_error', 'unsupported_media_type', 'Upload a PNG, JPEG or WebP image as the request body.');
+    await reencode(body, type, format.sharpFormat); // refuses what is not a real image of that type
+    const bytes = await sharp(body, { limitInputPixels: MAX_INPUT_PIXELS })
+      .rotate()
+      .resize(256, 256, { fit: 'cover' })
+      .webp({ quality: 85 })
+      .toBuffer();
+    const key = `${randomUUID()}.webp`;
+    await this.storage.put(key, bytes);
+    const url = `/api/media/avatars/${key}`;
+    await this.avatars(principal.userId, url);
+    return { url };
+  }
+
+  async readAvatar(key: string): Promise<Buffer> {
+    const bytes = /^[a-f0-9-]{36}\.webp$/.test(key) ? await this.storage.get(key) : null;
+    if (!bytes) throw AppError.notFound('Avatar');
+    return bytes;
   }
 
   async read(key: string): Promise<{ bytes: Buffer; contentType: string }> {

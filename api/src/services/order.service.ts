@@ -4,6 +4,7 @@ import type { OrderRepository, OrderRow } from '../repositories/order.repository
 import type { CheckoutRepository, ReserveItem, ReservedLine, ReserveResult } from '../repositories/checkout.repository.js';
 import type { Principal } from './auth.service.js';
 import type { PaymentProvider } from './payments/provider.js';
+import type { OrderNotices } from './order-notices.js';
 
 /** Why a checkout was refused, as the client sees it; the flash-deal gate answers with the same errors. */
 type ReserveRefusal = Extract<ReserveResult, { ok: false }>['reason'];
@@ -41,6 +42,7 @@ export class OrderService {
     private readonly checkouts: CheckoutRepository,
     private readonly payments: PaymentProvider,
     private readonly autoReleaseMs: number,
+    private readonly notices: OrderNotices | null = null,
   ) {}
 
   /** Buy now (REST, cart): the checkout, answered with the full order views. */
@@ -86,6 +88,7 @@ export class OrderService {
       throw new AppError(402, 'invalid_request_error', charge.code, charge.message, 'paymentMethod');
     }
     await this.orders.capture({ ...reserved, buyerId: principal.userId }, charge.providerRef);
+    this.notices?.paid(reserved.orderIds);
     const { checkoutId, orderIds, totalMinor, currency, lines } = reserved;
     return { checkoutId, orderIds, totalMinor, currency, lines };
   }
@@ -111,6 +114,7 @@ export class OrderService {
     if (!(await this.orders.ship(orderId, principal!.userId, shipment, new Date(Date.now() + this.autoReleaseMs)))) {
       throw AppError.conflict('invalid_order_state', `An order that is ${order.status} cannot be shipped.`);
     }
+    this.notices?.shipped(orderId);
     return this.get(principal, orderId);
   }
 
@@ -121,6 +125,7 @@ export class OrderService {
     if (!(await this.orders.release(orderId, principal!.userId))) {
       throw AppError.conflict('invalid_order_state', `An order that is ${order.status} cannot be confirmed.`);
     }
+    this.notices?.delivered(orderId);
     return this.get(principal, orderId);
   }
 
@@ -140,8 +145,10 @@ export class OrderService {
   }
 
   /** Scheduler hook: release escrow of shipped orders whose window passed. */
-  releaseDue(now = new Date(), limit = 100): Promise<string[]> {
-    return this.orders.releaseDue(now, limit);
+  async releaseDue(now = new Date(), limit = 100): Promise<string[]> {
+    const released = await this.orders.releaseDue(now, limit);
+    for (const id of released) this.notices?.delivered(id);
+    return released;
   }
 }
 

@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import type { SettlementRepository } from '../repositories/settlement.repository.js';
 import type { Principal } from './auth.service.js';
 import type { PaymentProvider } from './payments/provider.js';
+import type { OrderNotices } from './order-notices.js';
 
 type DisputeRow = {
   id: string;
@@ -20,6 +21,7 @@ export class SettlementService {
   constructor(
     private readonly settlement: SettlementRepository,
     private readonly payments: PaymentProvider,
+    private readonly notices: OrderNotices | null = null,
   ) {}
 
   async openDispute(principal: Principal | null, orderId: string, reason: string): Promise<DisputeView> {
@@ -27,6 +29,7 @@ export class SettlementService {
     const dispute = await this.settlement.openDispute(orderId, principal.userId, reason);
     if (!dispute)
       throw AppError.conflict('invalid_order_state', 'Only the buyer can dispute a paid or shipped order before it is released.');
+    this.notices?.disputeOpened(orderId);
     return toView(dispute);
   }
 
@@ -48,6 +51,7 @@ export class SettlementService {
     try {
       const resolved = await this.settlement.resolve(disputeId, principal.userId, resolution, refundMinor);
       if (!resolved) throw AppError.conflict('invalid_dispute_state', 'This dispute is already resolved (or does not exist).');
+      this.notices?.disputeResolved(resolved.orderId);
       return toView(resolved);
     } catch (err) {
       if (err instanceof RangeError) throw AppError.badRequest('refund_too_large', err.message, 'refundMinor');
@@ -94,6 +98,7 @@ export class SettlementService {
       payoutId,
       result.status === 'paid' ? { status: 'paid', providerRef: result.providerRef } : { status: 'failed' },
     );
+    this.notices?.payout(principal.userId, payoutId, amountMinor, currency, result.status === 'paid');
     return this.wallet(principal);
   }
 

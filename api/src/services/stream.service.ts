@@ -1,5 +1,4 @@
 import {
-  hlsPlaylistPath,
   type MediaEvent,
   type MediaTokenResponse,
   type StreamDetail,
@@ -16,6 +15,15 @@ import type { Principal } from './auth.service.js';
 import type { DomainEvents } from './domain-events.js';
 import type { MediaTokenService } from './media-token.service.js';
 import type { WindowCounter } from '../repositories/window-counter.js';
+import type { NotificationService } from './notification.service.js';
+import { toStreamDetail, toStreamSummary } from './stream-views.js';
+
+type ShowInput = {
+  title: string;
+  description?: string | undefined;
+  scheduledAt?: string | undefined;
+  featuredListingIds?: string[] | undefined;
+};
 
 /** Live viewer counts come from the realtime layer (presence), not the database. */
 export type ViewerCounter = { count(streamId: string): Promise<number> };
@@ -30,24 +38,111 @@ export class StreamService {
     private readonly stats: StreamStatsRepository,
     /** Tokens minted per user (guests: per IP) per minute, and the limit. */
     private readonly mints: { counter: WindowCounter; perMinute: number },
+    private readonly notifications: NotificationService,
+    /** Whether the creator may feature this listing in a show (their own, or one offered to creators). */
+    private readonly canFeature: (creatorId: string, listingIds: string[]) => Promise<boolean>,
   ) {}
 
-  async list(status: StreamStatus | undefined): Promise<StreamsResponse> {
-    const rows = await this.streams.list(status);
-    return { data: await Promise.all(rows.map((r) => this.toDetail(r))) };
+  async list(status: StreamStatus | undefined, upcoming = false): Promise<StreamsResponse> {
+    const rows = upcoming ? await this.streams.upcoming(new Date()) : await this.streams.list(status);
+    return { data: await Promise.all(rows.map(async (r) => toStreamSummary(r, r.status === 'live' ? await this.viewers.count(r.id) : 0))) };
   }
 
-  async get(id: string): Promise<StreamDetail> {
+  async get(id: string, principal: Principal | null = null): Promise<StreamDetail> {
     const row = await this.streams.find(id);
     if (!row) throw AppError.notFound('Stream');
-    return this.toDetail(row);
+    return this.toDetail(row, principal);
   }
 
-  async create(principal: Principal | null, title: string): Promise<StreamDetail> {
+  /** Go live now (a title), or announce a show for later (scheduledAt, products to feature). */
+  async create(principal: Principal | null, input: ShowInput): Promise<StreamDetail> {
     if (!principal) throw AppError.unauthenticated();
     if (!principal.roles.includes('creator')) throw AppError.forbidden('Only creators can go live.', 'creator_role_required');
+    await this.checkFeatured(principal.userId, input.featuredListingIds);
     const shop = await this.streams.firstShopOf(principal.userId);
-    return this.toDetail(await this.streams.create({ creatorId: principal.userId, shopId: shop?.id ?? null, title }));
+    const row = await this.streams.create({
+      creatorId: principal.userId,
+      shopId: shop?.id ?? null,
+      title: input.title,
+      description: input.description,
+      scheduledAt: input.scheduledAt ? new Date(input.scheduledAt) : undefined,
+      featuredListingIds: input.featuredListingIds,
+    });
+    return this.toDetail(row, principal);
+  }
+
+  /** Reschedules or edits a show that has not started; a new time is told to those who asked to be reminded. */
+  async update(principal: Principal | null, id: string, changes: Partial<ShowInput>): Promise<StreamDetail> {
+    const row = await this.ownShow(principal, id);
+    await this.checkFeatured(row.creatorId, changes.featuredListingIds);
+    const updated = await this.streams.updateUpcoming(id, {
+      ...(changes.title !== undefined ? { title: changes.title } : {}),
+      ...(changes.description !== undefined ? { description: changes.description } : {}),
+      ...(changes.scheduledAt !== undefined ? { scheduledAt: new Date(changes.scheduledAt) } : {}),
+      ...(changes.featuredListingIds !== undefined ? { featuredListingIds: changes.featuredListingIds } : {}),
+    });
+    if (!updated) throw AppError.conflict('show_not_upcoming', 'Only a show that has not started can be changed.');
+    const moved = changes.scheduledAt !== undefined && updated.scheduledAt?.getTime() !== row.scheduledAt?.getTime();
+    if (moved && updated.scheduledAt) {
+      const when = updated.scheduledAt.toISOString();
+      await this.notifications.notifyMany(
+        'reminders',
+        { creatorId: row.creatorId, streamId: id },
+        'show.rescheduled',
+        {
+          title: `${row.creator.displayName} moved “${updated.title}”`,
+          body: `New time: ${when}`,
+          url: `/live/${id}`,
+          creatorId: row.creatorId,
+        },
+        `rescheduled:${id}:${when}`,
+      );
+    }
+    return this.toDetail(updated, principal);
+  }
+
+  /** Cancels a show that has not started; those who asked to be reminded are told. */
+  async cancel(principal: Principal | null, id: string): Promise<StreamDetail> {
+    const row = await this.ownShow(principal, id);
+    if (!(await this.streams.cancel(id)))
+      throw AppError.conflict('show_not_upcoming', 'Only a show that has not started can be cancelled.');
+    await this.notifications.notifyMany(
+      'reminders',
+      { creatorId: row.creatorId, streamId: id },
+      'show.cancelled',
+      {
+        title: `${row.creator.displayName} cancelled “${row.title}”`,
+        body: 'This show will not take place.',
+        url: `/c/${row.creator.handle ?? ''}`,
+        creatorId: row.creatorId,
+      },
+      `cancelled:${id}`,
+    );
+    return this.get(id, principal);
+  }
+
+  /** Asks to be told when the show starts (or is moved or cancelled). */
+  async remind(principal: Principal | null, id: string, on: boolean): Promise<StreamDetail> {
+    if (!principal) throw AppError.unauthenticated();
+    const row = await this.streams.find(id);
+    if (!row) throw AppError.notFound('Stream');
+    if (on && (row.status !== 'scheduled' || row.cancelledAt || !row.scheduledAt))
+      throw AppError.conflict('show_not_upcoming', 'Reminders are for shows that have not started.');
+    await this.streams.setReminder(id, principal.userId, on);
+    return this.toDetail(row, principal);
+  }
+
+  private async ownShow(principal: Principal | null, id: string): Promise<StreamRow> {
+    if (!principal) throw AppError.unauthenticated();
+    const row = await this.streams.find(id);
+    if (!row) throw AppError.notFound('Stream');
+    if (row.creatorId !== principal.userId) throw AppError.forbidden('Only the creator changes this show.');
+    return row;
+  }
+
+  private async checkFeatured(creatorId: string, listingIds: string[] | undefined): Promise<void> {
+    if (listingIds && listingIds.length > 0 && !(await this.canFeature(creatorId, [...new Set(listingIds)])))
+      throw AppError.forbidden('Feature your own active listings, or listings their shops offer to creators.', 'not_featurable');
   }
 
   /** The owner gets a publish token while the stream has not ended; everyone else (guests too) consumes. */
@@ -111,7 +206,10 @@ export class StreamService {
   async onMediaEvent(event: MediaEvent): Promise<void> {
     if (event.type === 'broadcast.live') {
       const row = await this.streams.markLive(event.streamId, new Date(event.at), event.hlsPath);
-      if (row?.startedAt) this.events.emit('stream.live', { streamId: row.id, startedAt: row.startedAt, hlsUrl: event.hlsPath });
+      if (row?.startedAt) {
+        this.events.emit('stream.live', { streamId: row.id, startedAt: row.startedAt, hlsUrl: event.hlsPath });
+        await this.announceLive(row);
+      }
       // Video for a stream that has ended (a media-server that restarted and forgot it): shut it.
       else if ((await this.streams.find(event.streamId))?.status === 'ended') await this.media.closeBroadcast(event.streamId);
       return;
@@ -126,19 +224,31 @@ export class StreamService {
     else if (recording) await this.streams.setRecording(streamId, rec);
   }
 
-  private async toDetail(r: StreamRow): Promise<StreamDetail> {
-    const live = r.status === 'live';
-    return {
-      id: r.id,
-      title: r.title,
-      status: r.status,
-      creator: r.creator,
-      viewerCount: live ? await this.viewers.count(r.id) : 0,
-      hlsUrl: live ? (r.hlsPath ?? hlsPlaylistPath(r.id)) : null,
-      startedAt: r.startedAt?.toISOString() ?? null,
-      replayUrl: r.status === 'ended' ? r.recordingPath : null,
-      endedAt: r.endedAt?.toISOString() ?? null,
-      durationMs: r.durationMs,
-    };
+  /** Followers hear that the creator is live; people who asked to be reminded of this show, that it starts. */
+  private async announceLive(row: StreamRow): Promise<void> {
+    const payload = { body: row.title, url: `/live/${row.id}`, creatorId: row.creatorId };
+    await this.notifications.notifyMany(
+      'followers',
+      { creatorId: row.creatorId, streamId: row.id },
+      'creator.live',
+      { ...payload, title: `${row.creator.displayName} is live` },
+      `live:${row.id}`,
+    );
+    if (row.scheduledAt)
+      await this.notifications.notifyMany(
+        'reminders',
+        { creatorId: row.creatorId, streamId: row.id },
+        'show.starting',
+        { ...payload, title: `“${row.title}” is starting` },
+        `starting:${row.id}`,
+      );
+  }
+
+  private async toDetail(r: StreamRow, principal: Principal | null = null): Promise<StreamDetail> {
+    const [viewerCount, reminded] = await Promise.all([
+      r.status === 'live' ? this.viewers.count(r.id) : Promise.resolve(0),
+      principal ? this.streams.hasReminder(r.id, principal.userId) : Promise.resolve(false),
+    ]);
+    return toStreamDetail(r, viewerCount, reminded);
   }
 }
