@@ -32,4 +32,12 @@ describe('code quality', () => {
       expect(res.status, `${project}\n${res.output}`).toBe(0);
     }
   });
+
+  it('svelte-check: the web app, components included, type-checks with no errors or warnings', { timeout: 300_000 }, () => {
+    // tsc cannot read *.svelte; svelte-check type-checks their scripts and markup
+    // (plus the web's .ts files) and reports Svelte's compiler and a11y warnings.
+    const res = check('svelte-check', ['--tsconfig', './web/tsconfig.json', '--fail-on-warnings', '--output', 'human', '--no-color']);
+    expect(res.output, res.output).toMatch(/svelte-check found 0 errors and 0 warnings/);
+    expect(res.status, res.output).toBe(0);
+  });
 });

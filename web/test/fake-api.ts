@@ -66,7 +66,7 @@ const TYPES: Record<string, string> = {
 };
 
 function detailOf(summary: StreamSummary): StreamDetail {
-  return { ...summary, replayUrl: null, endedAt: null, durationMs: null };
+  return { ...summary, description: '', replayUrl: null, endedAt: null, durationMs: null, featured: [], reminded: false };
 }
 
 export async function startFakeApi(distDir: string): Promise<FakeApi> {
@@ -155,13 +155,18 @@ export async function startFakeApi(distDir: string): Promise<FakeApi> {
           id: randomUUID(),
           title: title.trim(),
           status: 'scheduled',
-          creator: { id: current.id, displayName: current.displayName },
+          creator: { id: current.id, displayName: current.displayName, handle: null },
           viewerCount: 0,
           hlsUrl: null,
           startedAt: null,
+          scheduledAt: null,
+          cancelledAt: null,
+          description: '',
           replayUrl: null,
           endedAt: null,
           durationMs: null,
+          featured: [],
+          reminded: false,
         };
         streams.set(stream.id, stream);
         return send(201, stream);

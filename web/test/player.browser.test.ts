@@ -11,7 +11,7 @@ import { buildWeb, launchMediaChromium, makeHlsFixture, videoSnapshot } from './
 // publish through an SFU is in webrtc.browser.test.ts).
 
 const streamId = '0190c3b0-0000-7000-8000-00000000c001';
-const creator = { id: '0190c3b0-0000-7000-8000-00000000d001', displayName: 'Mina <b>Studio</b>' };
+const creator = { id: '0190c3b0-0000-7000-8000-00000000d001', displayName: 'Mina <b>Studio</b>', handle: null };
 
 const liveShow: StreamDetail = {
   id: streamId,
@@ -21,9 +21,14 @@ const liveShow: StreamDetail = {
   viewerCount: 1234,
   hlsUrl: hlsPlaylistPath(streamId),
   startedAt: '2026-01-01T10:00:00.000Z',
+  scheduledAt: null,
+  cancelledAt: null,
+  description: '',
   replayUrl: null,
   endedAt: null,
   durationMs: null,
+  featured: [],
+  reminded: false,
 };
 
 const endedShow: StreamDetail = {

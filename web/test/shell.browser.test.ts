@@ -40,10 +40,12 @@ const liveStream: StreamSummary = {
   id: '0190c3b0-0000-7000-8000-00000000c001',
   title: 'Friday pottery drop',
   status: 'live',
-  creator: { id: '0190c3b0-0000-7000-8000-00000000d001', displayName: 'Mina' },
+  creator: { id: '0190c3b0-0000-7000-8000-00000000d001', displayName: 'Mina', handle: null },
   viewerCount: 1234,
   hlsUrl: null,
   startedAt: '2026-01-01T10:00:00.000Z',
+  scheduledAt: null,
+  cancelledAt: null,
 };
 
 let outDir: string;

@@ -1,6 +1,13 @@
 /** Path parameters by name, already URI-decoded: `/live/:streamId` gives `{ streamId }`. */
 export type RouteParams = Record<string, string>;
 
+/** The parameters a pattern names, as matchPath returns them: `/shops/:id` → `{ id: string }`. */
+export type PathParams<Pattern extends string> = Pattern extends `${string}:${infer Name}/${infer Rest}`
+  ? { [K in Name]: string } & PathParams<Rest>
+  : Pattern extends `${string}:${infer Name}`
+    ? { [K in Name]: string }
+    : Record<never, never>;
+
 /**
  * Matches a pattern such as `/listings/:id` against a pathname. Segments must
  * match one for one (no wildcards: every page of Hawker has a fixed shape), a

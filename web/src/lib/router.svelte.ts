@@ -1,5 +1,5 @@
 import { tick, type Component } from 'svelte';
-import { matchPath, type RouteParams } from './match.js';
+import { matchPath, type PathParams, type RouteParams } from './match.js';
 
 /** A page receives its path parameters as props: `/live/:streamId` → `{ streamId }`. */
 export type PageComponent = Component<RouteParams>;
@@ -10,6 +10,17 @@ export interface Route {
   /** Static document title; pages with loaded data may refine it. */
   title: string;
   load: () => Promise<{ default: PageComponent }>;
+}
+
+/**
+ * A route whose page takes exactly the parameters its path names, checked when
+ * the route table compiles: `/live/:streamId` needs a page with a `streamId`
+ * prop, and a path without parameters a page without props.
+ */
+export function defineRoute<P extends string>(path: P, title: string, load: () => Promise<{ default: Component<PathParams<P>> }>): Route {
+  // matchPath gives the page exactly the names in its pattern, which is what
+  // PathParams<P> spells out; Route forgets P so that all routes fit one table.
+  return { path, title, load: load as Route['load'] };
 }
 
 /** What App renders: a loaded page and its props, keyed so a new path remounts it. */
@@ -33,6 +44,7 @@ export class Router {
   view = $state.raw<View | null>(null);
   /** True when the first page of this tab could not be loaded at all. */
   failed = $state(false);
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- re-derived from `search` on every navigation and only read; the URL changes through navigate(), never by mutating this
   readonly query = $derived(new URLSearchParams(this.search));
 
   #routes: Route[] = [];
@@ -53,6 +65,7 @@ export class Router {
   }
 
   navigate(to: string, options: { replace?: boolean } = {}): void {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local parse of an href, dropped when this function returns; never reactive state
     const url = new URL(to, location.href);
     if (url.origin !== location.origin) {
       location.assign(url.href);
@@ -87,6 +100,7 @@ export class Router {
     if (!(anchor instanceof HTMLAnchorElement) || !anchor.hasAttribute('href')) return;
     if ((anchor.target && anchor.target !== '_self') || anchor.hasAttribute('download')) return;
     if (anchor.relList.contains('external')) return;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local parse of an href, dropped when this function returns; never reactive state
     const url = new URL(anchor.href, location.href);
     if (url.origin !== location.origin) return;
     // /api and /socket.io belong to the server, not to this app.

@@ -1,4 +1,5 @@
 import type { DisputeView } from '@hawker/shared';
+import { SvelteSet } from 'svelte/reactivity';
 import { errorMessage, isAbortError } from '../api.js';
 import { Resource } from '../resource.svelte.js';
 import { checkLedger, getOrder, listDisputes, resolveDispute, type Order, type Resolution } from './api.js';
@@ -19,13 +20,18 @@ export class AdminDesk {
   cases = $state.raw<DisputeCase[]>([]);
   status = $state<'loading' | 'ready' | 'error'>('loading');
   error = $state<string | null>(null);
-  pending = $state.raw<ReadonlySet<string>>(new Set());
   rowErrors = $state.raw<Readonly<Record<string, string>>>({});
   /** Disputes resolved in this visit, with what was decided, shown until the next load. */
   resolved = $state.raw<DisputeView[]>([]);
   readonly ledger = new Resource((signal) => checkLedger(signal));
 
   #controller: AbortController | null = null;
+  readonly #pending = new SvelteSet<string>();
+
+  /** Disputes with a decision in flight. */
+  get pending(): ReadonlySet<string> {
+    return this.#pending;
+  }
 
   async load(): Promise<void> {
     this.#controller?.abort();
@@ -73,7 +79,7 @@ export class AdminDesk {
       }
       refundMinor = parsed.minor;
     }
-    this.pending = new Set([...this.pending, disputeId]);
+    this.#pending.add(disputeId);
     this.#fail(disputeId, null);
     try {
       const dispute = await resolveDispute(disputeId, resolution, refundMinor);
@@ -85,9 +91,7 @@ export class AdminDesk {
     } catch (err) {
       return this.#fail(disputeId, errorMessage(err));
     } finally {
-      const pending = new Set(this.pending);
-      pending.delete(disputeId);
-      this.pending = pending;
+      this.#pending.delete(disputeId);
     }
   }
 

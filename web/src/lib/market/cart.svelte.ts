@@ -1,4 +1,5 @@
 import type { Cart, CheckoutResult } from '@hawker/shared';
+import { SvelteSet } from 'svelte/reactivity';
 import { ApiError, errorMessage, isAbortError } from '../api.js';
 import { checkoutCart, getCart, setCartItem, type PaymentMethod } from './api.js';
 import { cartSignature } from './cart.js';
@@ -12,13 +13,17 @@ export type CartStatus = 'loading' | 'ready' | 'error';
 export class CartManager {
   cart = $state.raw<Cart | null>(null);
   status = $state<CartStatus>('loading');
-  /** Listing ids with a change in flight, so their controls wait. */
-  busy = $state.raw<ReadonlySet<string>>(new Set());
   checkingOut = $state(false);
   paymentMethod = $state<PaymentMethod>('pm_card_visa');
   error = $state<string | null>(null);
 
   #controller: AbortController | null = null;
+  readonly #busy = new SvelteSet<string>();
+
+  /** Listing ids with a change in flight, so their controls wait. */
+  get busy(): ReadonlySet<string> {
+    return this.#busy;
+  }
 
   async load(): Promise<void> {
     this.#controller?.abort();
@@ -45,16 +50,14 @@ export class CartManager {
   /** 0 removes the line. */
   async setQuantity(listingId: string, quantity: number): Promise<void> {
     if (this.busy.has(listingId) || !Number.isInteger(quantity) || quantity < 0) return;
-    this.busy = new Set([...this.busy, listingId]);
+    this.#busy.add(listingId);
     this.error = null;
     try {
       this.cart = await setCartItem(listingId, Math.min(quantity, 100));
     } catch (err) {
       this.error = errorMessage(err);
     } finally {
-      const busy = new Set(this.busy);
-      busy.delete(listingId);
-      this.busy = busy;
+      this.#busy.delete(listingId);
     }
   }
 

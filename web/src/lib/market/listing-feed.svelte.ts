@@ -57,6 +57,7 @@ export class ListingFeed {
       const page = await fetchListings({ ...this.#options, cursor, limit: this.#pageSize }, signal);
       if (signal.aborted) return;
       // Offset cursors can repeat a row when listings are added meanwhile.
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, dropped when this method returns; never reactive state
       const seen = new Set(this.items.map((l) => l.id));
       this.items = [...this.items, ...page.data.filter((l) => !seen.has(l.id))];
       this.nextCursor = page.nextCursor;

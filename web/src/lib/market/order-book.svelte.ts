@@ -1,13 +1,8 @@
+import { SvelteSet } from 'svelte/reactivity';
 import { ApiError, errorMessage, isAbortError } from '../api.js';
 import { cancelOrder, confirmOrder, getOrder, listOrders, openDispute, reviewOrderItem, shipOrder, type Order } from './api.js';
 
 export type BookStatus = 'loading' | 'ready' | 'error';
-
-function without<T>(set: ReadonlySet<T>, value: T): ReadonlySet<T> {
-  const next = new Set(set);
-  next.delete(value);
-  return next;
-}
 
 /**
  * The orders of one person, as buyer or as seller, and what they do to them.
@@ -19,18 +14,26 @@ export class OrderBook {
   orders = $state.raw<Order[]>([]);
   status = $state<BookStatus>('loading');
   error = $state<string | null>(null);
-  /** Orders with an action in flight. */
-  pending = $state.raw<ReadonlySet<string>>(new Set());
   rowErrors = $state.raw<Readonly<Record<string, string>>>({});
   rowNotices = $state.raw<Readonly<Record<string, string>>>({});
-  /** `${orderId}:${itemId}` of items reviewed in this visit (the api does not say which were before). */
-  reviewed = $state.raw<ReadonlySet<string>>(new Set());
 
   readonly #as: 'buyer' | 'seller';
   #controller: AbortController | null = null;
+  readonly #pending = new SvelteSet<string>();
+  readonly #reviewed = new SvelteSet<string>();
 
   constructor(as: 'buyer' | 'seller') {
     this.#as = as;
+  }
+
+  /** Orders with an action in flight. */
+  get pending(): ReadonlySet<string> {
+    return this.#pending;
+  }
+
+  /** `${orderId}:${itemId}` of items reviewed in this visit (the api does not say which were before). */
+  get reviewed(): ReadonlySet<string> {
+    return this.#reviewed;
   }
 
   async load(): Promise<void> {
@@ -97,7 +100,7 @@ export class OrderBook {
       await reviewOrderItem(orderId, { orderItemId: itemId, rating, text: text.trim() });
       return null;
     });
-    if (ok) this.reviewed = new Set([...this.reviewed, `${orderId}:${itemId}`]);
+    if (ok) this.#reviewed.add(`${orderId}:${itemId}`);
     return ok;
   }
 
@@ -107,7 +110,7 @@ export class OrderBook {
 
   async #act(id: string, action: () => Promise<Order | null>, notice?: string): Promise<boolean> {
     if (this.pending.has(id)) return false;
-    this.pending = new Set([...this.pending, id]);
+    this.#pending.add(id);
     this.#rowError(id, null);
     this.rowNotices = { ...this.rowNotices, [id]: '' };
     try {
@@ -121,7 +124,7 @@ export class OrderBook {
       if (err instanceof ApiError && err.status === 409) void this.#refresh(id);
       return false;
     } finally {
-      this.pending = without(this.pending, id);
+      this.#pending.delete(id);
     }
   }
 

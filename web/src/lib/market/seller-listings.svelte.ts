@@ -1,4 +1,5 @@
 import type { ListingSummary } from '@hawker/shared';
+import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { errorMessage } from '../api.js';
 import { createListing, updateListing, uploadListingImage, type ListingStatus } from './api.js';
 import { ListingFeed } from './listing-feed.svelte.js';
@@ -29,18 +30,29 @@ export function imageProblem(file: { type: string; size: number }): string | nul
  */
 export class SellerListings {
   readonly feed = new ListingFeed(50);
-  /** Created or edited here: newest answer from the api, by id. */
-  edited = $state.raw<ReadonlyMap<string, SellerListing>>(new Map());
   /** Ids created in this visit, newest first (they lead the table). */
   created = $state.raw<string[]>([]);
   creating = $state(false);
   createError = $state<string | null>(null);
-  pending = $state.raw<ReadonlySet<string>>(new Set());
   rowErrors = $state.raw<Readonly<Record<string, string>>>({});
   rowNotices = $state.raw<Readonly<Record<string, string>>>({});
 
+  readonly #edited = new SvelteMap<string, SellerListing>();
+  readonly #pending = new SvelteSet<string>();
+
+  /** Created or edited here: newest answer from the api, by id. */
+  get edited(): ReadonlyMap<string, SellerListing> {
+    return this.#edited;
+  }
+
+  /** Listings with a change in flight. */
+  get pending(): ReadonlySet<string> {
+    return this.#pending;
+  }
+
   readonly rows: SellerListing[] = $derived.by(() => {
     const fromFeed = this.feed.items.map((l) => this.edited.get(l.id) ?? { ...l, status: 'active' as const });
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup inside the derived; never stored or mutated
     const shown = new Set(fromFeed.map((l) => l.id));
     const fresh = this.created.filter((id) => !shown.has(id)).flatMap((id) => this.edited.get(id) ?? []);
     const editedElsewhere = [...this.edited.values()].filter((l) => !shown.has(l.id) && !this.created.includes(l.id));
@@ -102,15 +114,13 @@ export class SellerListings {
   }
 
   #remember(listing: SellerListing): void {
-    const next = new Map(this.edited);
     const { id, title, priceMinor, currency, stock, category, imageUrl, shop, status } = listing;
-    next.set(id, { id, title, priceMinor, currency, stock, category, imageUrl, shop, status });
-    this.edited = next;
+    this.#edited.set(id, { id, title, priceMinor, currency, stock, category, imageUrl, shop, status });
   }
 
   async #act(id: string, action: () => Promise<void>, notice: string): Promise<boolean> {
     if (this.pending.has(id)) return false;
-    this.pending = new Set([...this.pending, id]);
+    this.#pending.add(id);
     this.#set('rowErrors', id, null);
     this.#set('rowNotices', id, null);
     try {
@@ -121,9 +131,7 @@ export class SellerListings {
       this.#set('rowErrors', id, errorMessage(err));
       return false;
     } finally {
-      const pending = new Set(this.pending);
-      pending.delete(id);
-      this.pending = pending;
+      this.#pending.delete(id);
     }
   }
 

@@ -30,6 +30,7 @@ export class Viewer {
 
   #session: MediaSession | null = null;
   #transport: types.Transport | null = null;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- private mediasoup bookkeeping that nothing renders; it must not be reactive state
   readonly #consumers = new Map<string, types.Consumer>();
   // Consume requests run one after another, so a producerAdded arriving during
   // the first consume cannot create a second consumer for the same producer.
@@ -103,6 +104,7 @@ export class Viewer {
     });
 
     // The server may list producers this viewer already consumes; one consumer per producer.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, dropped when this method returns; never reactive state
     const producers = new Set([...this.#consumers.values()].map((c) => c.producerId));
     const added: types.Consumer[] = [];
     for (const options of consumers) {

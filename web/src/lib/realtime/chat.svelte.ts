@@ -29,6 +29,7 @@ export class RoomChat {
   error = $state<string | null>(null);
   errorCode = $state<string | null>(null);
 
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- private de-duplication of message ids that nothing renders; `messages` is the state
   readonly #ids = new Set<string>();
 
   constructor(

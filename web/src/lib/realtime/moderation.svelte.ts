@@ -1,4 +1,5 @@
 import type { AckResponse, ChatSettings } from '@hawker/shared';
+import { SvelteSet } from 'svelte/reactivity';
 import type { RoomRequest, RoomRequestData, RoomRequestName, RoomRequestPayload } from './room-request.js';
 
 /** A time-out long enough to cool a heated chat, short enough not to need an undo. */
@@ -10,6 +11,7 @@ export function parseBlockedWords(text: string): string[] {
     .split(/[\n,]/)
     .map((w) => w.trim().toLowerCase())
     .filter((w) => w !== '');
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway Set to de-duplicate an array; never stored
   return [...new Set(words)];
 }
 
@@ -24,13 +26,23 @@ export class ChatModeration {
   pending = $state(false);
   notice = $state<string | null>(null);
   error = $state<string | null>(null);
-  banned = $state.raw<ReadonlySet<string>>(new Set());
-  moderators = $state.raw<ReadonlySet<string>>(new Set());
+  readonly #banned = new SvelteSet<string>();
+  readonly #moderators = new SvelteSet<string>();
 
   constructor(
     private readonly streamId: string,
     private readonly request: RoomRequest,
   ) {}
+
+  /** People banned during this visit. */
+  get banned(): ReadonlySet<string> {
+    return this.#banned;
+  }
+
+  /** People made moderators during this visit. */
+  get moderators(): ReadonlySet<string> {
+    return this.#moderators;
+  }
 
   async deleteMessage(messageId: string): Promise<boolean> {
     return (await this.#act('chat:delete', { streamId: this.streamId, messageId }, 'Message deleted.'))?.ok === true;
@@ -43,20 +55,20 @@ export class ChatModeration {
 
   async ban(userId: string, name: string): Promise<boolean> {
     const ok = (await this.#act('mod:ban', { streamId: this.streamId, userId }, `${name} is banned from your chats.`))?.ok === true;
-    if (ok) this.banned = new Set([...this.banned, userId]);
+    if (ok) this.#banned.add(userId);
     return ok;
   }
 
   async unban(userId: string, name: string): Promise<boolean> {
     const ok = (await this.#act('mod:unban', { streamId: this.streamId, userId }, `${name} may chat again.`))?.ok === true;
-    if (ok) this.banned = new Set([...this.banned].filter((id) => id !== userId));
+    if (ok) this.#banned.delete(userId);
     return ok;
   }
 
   /** Creator only (the server refuses moderators): the person may moderate all the creator's streams. */
   async appoint(userId: string, name: string): Promise<boolean> {
     const ok = (await this.#act('mod:appoint', { streamId: this.streamId, userId }, `${name} is now a moderator.`))?.ok === true;
-    if (ok) this.moderators = new Set([...this.moderators, userId]);
+    if (ok) this.#moderators.add(userId);
     return ok;
   }
 

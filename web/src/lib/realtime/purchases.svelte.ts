@@ -1,4 +1,5 @@
 import { formatMoney, type PurchaseResult } from '@hawker/shared';
+import { SvelteMap } from 'svelte/reactivity';
 import { newIdempotencyKey } from '../market/idempotency.js';
 import { isRetryableAck, type RoomRequest } from './room-request.js';
 
@@ -36,8 +37,8 @@ export function purchaseMessage(state: PurchaseState): string {
  * After a final answer the next press is a new intent with a new key.
  */
 export class RoomPurchases {
-  states = $state.raw<ReadonlyMap<string, PurchaseState>>(new Map());
-
+  readonly #states = new SvelteMap<string, PurchaseState>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- private idempotency keys that nothing renders; `states` is the reactive part
   readonly #keys = new Map<string, string>();
 
   constructor(
@@ -45,6 +46,11 @@ export class RoomPurchases {
     private readonly request: RoomRequest,
     private readonly newKey: () => string = newIdempotencyKey,
   ) {}
+
+  /** Each Buy button's state, by targetKey. */
+  get states(): ReadonlyMap<string, PurchaseState> {
+    return this.#states;
+  }
 
   stateOf(target: PurchaseTarget): PurchaseState | null {
     return this.states.get(targetKey(target)) ?? null;
@@ -64,7 +70,7 @@ export class RoomPurchases {
       key = this.newKey();
       this.#keys.set(id, key);
     }
-    this.#set(id, { status: 'pending' });
+    this.#states.set(id, { status: 'pending' });
     const ack = await this.request('purchase:create', {
       streamId: this.streamId,
       ...target,
@@ -85,7 +91,7 @@ export class RoomPurchases {
       state = { status: 'failed', code: ack.error.code, message, retryable };
       if (!retryable) this.#keys.delete(id);
     }
-    this.#set(id, state);
+    this.#states.set(id, state);
     return state;
   }
 
@@ -93,12 +99,6 @@ export class RoomPurchases {
   forget(target: PurchaseTarget): void {
     const id = targetKey(target);
     if (this.states.get(id)?.status === 'pending') return;
-    const next = new Map(this.states);
-    next.delete(id);
-    this.states = next;
-  }
-
-  #set(id: string, state: PurchaseState): void {
-    this.states = new Map(this.states).set(id, state);
+    this.#states.delete(id);
   }
 }

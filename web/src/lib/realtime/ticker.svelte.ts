@@ -21,6 +21,7 @@ export class PurchaseTicker {
   entries = $state.raw<TickerEntry[]>([]);
 
   #next = 1;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- private timer handles that nothing renders; `entries` is the state
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
 
   push(purchase: { buyer: string; title: string; quantity: number; alsoBought?: number }): void {
