@@ -56,6 +56,8 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).max(200).default('Hawker <no-reply@hawker.local>'),
   MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
   MAIL_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
+  // Password-reset and verification mails per IP per hour (per email: 5).
+  ACCOUNT_MAIL_IP_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
   // Signs links in mail (unsubscribe). Every node of a deployment needs the same one.
   APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   // /metrics: on the app port only with `Authorization: Bearer <token>`; or on its own listener.
@@ -141,6 +143,7 @@ export type AbuseLimits = {
   mediaTokensPerIpPerMinute: number;
   imagesPerListing: number;
   imageBytesPerUser: number;
+  accountMailsPerIpPerHour: number;
 };
 
 export class ConfigError extends Error {
@@ -203,6 +206,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       mediaTokensPerIpPerMinute: e.MEDIA_TOKEN_RATE_LIMIT,
       imagesPerListing: e.MAX_IMAGES_PER_LISTING,
       imageBytesPerUser: e.IMAGE_QUOTA_BYTES_PER_USER,
+      accountMailsPerIpPerHour: e.ACCOUNT_MAIL_IP_LIMIT,
     },
     autoReleaseMs: e.AUTO_RELEASE_DAYS * 86_400_000,
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_SECONDS * 1000,

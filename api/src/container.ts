@@ -126,6 +126,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     mailer,
     events,
     createWindowCounter(redis, config.redisKeyPrefix, 'account-mail', 3_600_000),
+    config.limits.accountMailsPerIpPerHour,
   );
   const creatorRepo = new CreatorRepository(db.prisma);
   const pinRepo = new PinRepository(db.prisma);

@@ -21,6 +21,7 @@ export async function startTestApi(opts: TestApiOptions = {}): Promise<RunningAp
     GUEST_VIEWERS_PER_IP: '100000',
     REGISTER_RATE_LIMIT: '100000',
     MEDIA_TOKEN_RATE_LIMIT: '100000',
+    ACCOUNT_MAIL_IP_LIMIT: '100000',
     ...(opts.redis ? { REDIS_URL: inject('redisUrl'), REDIS_KEY_PREFIX: inject('redisKeyPrefix') } : {}),
     ...(opts.mediaUrl ? { MEDIA_URL: opts.mediaUrl } : {}),
     ...opts.env,

@@ -12,8 +12,8 @@ import type { PasswordPolicy } from './password-policy.js';
 
 const RESET_TTL_MS = 30 * 60_000;
 const VERIFY_TTL_MS = 7 * 86_400_000;
-/** Reset or verification mails per address (and per email) per hour. */
-const MAILS_PER_HOUR = 5;
+/** Reset or verification mails per email per hour (per IP: configured). */
+const MAILS_PER_EMAIL_PER_HOUR = 5;
 
 /**
  * What a real account needs besides logging in: resetting a forgotten
@@ -31,11 +31,17 @@ export class AccountService {
     private readonly mailer: Mailer,
     private readonly events: DomainEvents,
     private readonly mails: WindowCounter,
+    private readonly mailsPerIpPerHour: number,
   ) {}
 
+  async #admitMail(ip: string, email: string): Promise<void> {
+    const [byIp, byEmail] = await Promise.all([this.mails.hit(`ip:${ip}`), this.mails.hit(`email:${email}`)]);
+    if (byIp > this.mailsPerIpPerHour || byEmail > MAILS_PER_EMAIL_PER_HOUR)
+      throw AppError.rateLimited('Too many emails asked for; try again later.');
+  }
+
   async requestPasswordReset(email: string, ip: string): Promise<void> {
-    if ((await this.mails.hit(`ip:${ip}`)) > MAILS_PER_HOUR || (await this.mails.hit(`email:${email}`)) > MAILS_PER_HOUR)
-      throw AppError.rateLimited('Too many reset requests; try again later.');
+    await this.#admitMail(ip, email);
     const user = await this.users.findByEmail(email);
     if (!user) return; // the same answer either way: no account enumeration
     await this.tokens.revokeOpen(user.id, 'password_reset');
@@ -64,8 +70,7 @@ export class AccountService {
   async sendVerification(userId: string, ip: string): Promise<void> {
     const user = await this.users.emailStatus(userId);
     if (!user || user.emailVerifiedAt) return;
-    if ((await this.mails.hit(`ip:${ip}`)) > MAILS_PER_HOUR || (await this.mails.hit(`email:${user.email}`)) > MAILS_PER_HOUR)
-      throw AppError.rateLimited('Too many emails sent; try again later.');
+    await this.#admitMail(ip, user.email);
     await this.tokens.revokeOpen(userId, 'verify_email');
     const token = await this.#issue(userId, 'verify_email', VERIFY_TTL_MS);
     await this.mailer.enqueue({

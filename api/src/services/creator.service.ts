@@ -27,7 +27,8 @@ export class CreatorService {
     input: { handle: string; displayName: string; bio: string; showGmvToBrands: boolean },
   ): Promise<CreatorProfile> {
     if (!principal) throw AppError.unauthenticated();
-    const row = await this.creators.become(principal.userId, input);
+    const { handle, displayName, bio, showGmvToBrands } = input;
+    const row = await this.creators.become(principal.userId, { handle, displayName, bio, showGmvToBrands });
     if (!row) throw AppError.conflict('handle_taken', `The handle @${input.handle} is taken; pick another.`, 'handle');
     return this.profile(row.handle!, principal);
   }
