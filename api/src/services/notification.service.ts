@@ -32,6 +32,7 @@ export class NotificationService {
   #again = false;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  #paused = false;
 
   constructor(
     private readonly repo: NotificationRepository,
@@ -84,7 +85,7 @@ export class NotificationService {
 
   /** Runs the fan-out now (on this node), unless it is already running; then once more if asked meanwhile. */
   kick(): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#paused) return;
     if (this.#running) {
       this.#again = true;
       return;
@@ -98,6 +99,16 @@ export class NotificationService {
           this.kick();
         }
       });
+  }
+
+  /** Holds the background fan-out (jobs queue up); resume() picks them up. For measuring the request path alone. */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.kick();
   }
 
   /** Test and shutdown hook: resolves when no fan-out job is left. */
