@@ -21,7 +21,7 @@ export type StreamSummary = z.infer<typeof streamSummarySchema>;
 
 /** `upcoming=true`: shows announced for a time still ahead (not shows merely created and never live). */
 export const streamsQuerySchema = z
-  .object({ status: streamStatusSchema.optional(), upcoming: z.enum(['true', 'false']).optional() })
+  .object({ status: streamStatusSchema.optional(), upcoming: z.enum(['true', 'false']).optional(), creatorId: idSchema.optional() })
   .strict();
 export const streamsResponseSchema = z.object({ data: z.array(streamSummarySchema) });
 export type StreamsResponse = z.infer<typeof streamsResponseSchema>;

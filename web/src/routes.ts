@@ -26,6 +26,8 @@ export const routes: Route[] = [
   defineRoute('/orders', 'Your orders', () => import('./pages/Orders.svelte')),
   defineRoute('/seller', 'Seller dashboard', () => import('./pages/Seller.svelte')),
   defineRoute('/brand', 'Brand partnerships', () => import('./pages/Brand.svelte')),
+  defineRoute('/creator/new', 'Become a creator', () => import('./pages/BecomeCreator.svelte')),
+  defineRoute('/c/:handle', 'Creator', () => import('./pages/Creator.svelte')),
   defineRoute('/admin', 'Admin', () => import('./pages/Admin.svelte')),
 ];
 

@@ -27,9 +27,9 @@ const upcomingWhere = (now: Date) => ({ status: 'scheduled' as const, cancelledA
 export class StreamRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  list(status: StreamStatus | undefined, limit = 50) {
+  list(status: StreamStatus | undefined, creatorId?: string, limit = 50) {
     return this.prisma.stream.findMany({
-      where: status ? { status } : {},
+      where: { ...(status ? { status } : {}), ...(creatorId ? { creatorId } : {}) },
       orderBy: [{ startedAt: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }],
       take: limit,
       select: detailColumns,

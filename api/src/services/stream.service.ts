@@ -43,8 +43,8 @@ export class StreamService {
     private readonly canFeature: (creatorId: string, listingIds: string[]) => Promise<boolean>,
   ) {}
 
-  async list(status: StreamStatus | undefined, upcoming = false): Promise<StreamsResponse> {
-    const rows = upcoming ? await this.streams.upcoming(new Date()) : await this.streams.list(status);
+  async list(status: StreamStatus | undefined, upcoming = false, creatorId?: string): Promise<StreamsResponse> {
+    const rows = upcoming ? await this.streams.upcoming(new Date(), creatorId) : await this.streams.list(status, creatorId);
     return { data: await Promise.all(rows.map(async (r) => toStreamSummary(r, r.status === 'live' ? await this.viewers.count(r.id) : 0))) };
   }
 

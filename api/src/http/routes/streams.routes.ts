@@ -26,7 +26,7 @@ export function streamRoutes(streams: StreamService, internalSecret: string): An
       auth: 'optional',
       query: streamsQuerySchema,
       response: streamsResponseSchema,
-      handler: ({ query }) => streams.list(query.status, query.upcoming === 'true'),
+      handler: ({ query }) => streams.list(query.status, query.upcoming === 'true', query.creatorId),
     }),
     route({
       method: 'post',

@@ -61,6 +61,12 @@ export class Studio {
     }
   }
 
+  /** Go live with a show announced earlier: its followers and reminder list hear when video starts. */
+  useShow(show: StreamDetail): void {
+    if (this.phase !== 'setup' || this.stream) return;
+    this.stream = show;
+  }
+
   async goLive(title: string): Promise<void> {
     if (this.phase !== 'setup' || !this.preview) return;
     this.phase = 'starting';
