@@ -58,6 +58,8 @@ const envSchema = z.object({
   MAIL_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
   // Password-reset and verification mails per IP per hour (per email: 5).
   ACCOUNT_MAIL_IP_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  // The platform's fee on each order's release, basis points (0: listings are free; ads pay).
+  PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(3000).default(0),
   // Signs links in mail (unsubscribe). Every node of a deployment needs the same one.
   APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   // /metrics: on the app port only with `Authorization: Bearer <token>`; or on its own listener.
@@ -118,6 +120,7 @@ export type ApiConfig = {
   publicUrl: string;
   mail: { smtpUrl: string | undefined; from: string; retryBaseMs: number; pollMs: number };
   appSecret: string;
+  platformFeeBps: number;
   /** /metrics on the app port needs this bearer token; undefined = not served there. */
   metricsToken: string | undefined;
   /** A separate listener for /metrics (e.g. on 127.0.0.1 for the scraper). */
@@ -186,6 +189,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, retryBaseMs: e.MAIL_RETRY_BASE_MS, pollMs: e.MAIL_POLL_MS },
     // Without one, a per-process secret: links still work while this process runs (fine for one local node).
     appSecret: e.APP_SECRET ?? randomBytes(32).toString('hex'),
+    platformFeeBps: e.PLATFORM_FEE_BPS,
     cookieSecure: e.COOKIE_SECURE || (e.PUBLIC_ORIGINS ?? []).some((o) => o.startsWith('https:')),
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,

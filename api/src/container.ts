@@ -59,6 +59,7 @@ import { NotificationService } from './services/notification.service.js';
 import { Mailer } from './services/mailer.js';
 import { AccountService } from './services/account.service.js';
 import { OrderNotices } from './services/order-notices.js';
+import { Refunds } from './services/refunds.js';
 import { followsRoom, optoutRoom } from './realtime/admission.js';
 
 /** Everything the http and realtime layers may call, built once per process. */
@@ -141,9 +142,11 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const catalog = new CatalogService(listingRepo, new ShopRepository(db.prisma), imageUrl, (id) => pins.listingChanged(id));
   const ledgerRepo = new LedgerRepository(db.prisma, db.sql);
   const payments = new SandboxPaymentProvider();
-  const orderRepo = new OrderRepository(db.prisma, ledgerRepo, db.sql);
+  const orderRepo = new OrderRepository(db.prisma, ledgerRepo, db.sql, config.platformFeeBps);
   const notices = new OrderNotices(notifications, (id) => orderRepo.noticeFacts(id), logger.child({ component: 'order-notices' }));
-  const orders = new OrderService(orderRepo, new CheckoutRepository(db.sql), payments, config.autoReleaseMs, notices);
+  const settlementRepo = new SettlementRepository(db.prisma, ledgerRepo, orderRepo, config.platformFeeBps);
+  const refunds = new Refunds(settlementRepo, payments);
+  const orders = new OrderService(orderRepo, new CheckoutRepository(db.sql), payments, config.autoReleaseMs, notices, refunds);
   const idempotency = new IdempotencyService(new IdempotencyRepository(db.sql));
   const deals = new DealService(
     new DealRepository(db.prisma),
@@ -174,6 +177,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
       { name: 'escrow.autoRelease', run: () => orders.releaseDue() },
       { name: 'deals.endExpired', run: () => deals.endExpired() },
       { name: 'deals.reconcileGates', run: () => deals.reconcileGates() },
+      { name: 'refunds.retry', run: () => refunds.retry() },
     ],
     logger.child({ component: 'scheduler' }),
   );
@@ -224,7 +228,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     ),
     reviews: new ReviewService(new ReviewRepository(db.prisma)),
     carts: new CartService(new CartRepository(db.prisma), orders, imageUrl),
-    settlement: new SettlementService(new SettlementRepository(db.prisma, ledgerRepo), payments, notices),
+    settlement: new SettlementService(settlementRepo, payments, refunds, notices),
     ledger: new LedgerService(() => checkLedger(db.prisma)),
     idempotency,
     scheduler,

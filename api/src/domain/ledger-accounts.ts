@@ -12,7 +12,11 @@ export type LedgerAccountKind =
   | 'platform_revenue'
   | 'refunds'
   | 'payouts_clearing'
-  | 'brand_funding';
+  | 'brand_funding'
+  | 'creator_earnings'
+  | 'sponsorship_escrow'
+  | 'brand_card'
+  | 'refunds';
 
 export type AccountRef = {
   code: string;
@@ -67,13 +71,54 @@ export const accounts = {
     orderId: null,
     floor: null,
   }),
-  /** A brand's or advertiser's prepaid balance (ads, sponsorships). */
+  /** A brand's or advertiser's prepaid balance (ads, sponsorships): never below 0. */
   brandFunding: (userId: string, currency: string): AccountRef => ({
     code: `brand_funding:${userId}:${currency}`,
     kind: 'brand_funding',
     currency,
     ownerId: userId,
     orderId: null,
+    floor: 0n,
+  }),
+  /** A brand's card: where top-ups come from (external, unbounded). */
+  brandCard: (userId: string, currency: string): AccountRef => ({
+    code: `brand_card:${userId}:${currency}`,
+    kind: 'brand_card',
+    currency,
+    ownerId: userId,
+    orderId: null,
     floor: null,
+  }),
+  /**
+   * A creator's commissions and sponsorship fees. No floor: a refund after
+   * release claws the commission back even when it was paid out, and the
+   * negative balance is recovered from later earnings (payouts need a
+   * positive balance), never silently lost.
+   */
+  creatorEarnings: (userId: string, currency: string): AccountRef => ({
+    code: `creator_earnings:${userId}:${currency}`,
+    kind: 'creator_earnings',
+    currency,
+    ownerId: userId,
+    orderId: null,
+    floor: null,
+  }),
+  /** A sponsorship's flat fee, held from acceptance until it is measured and released. */
+  sponsorshipEscrow: (sponsorshipId: string, currency: string): AccountRef => ({
+    code: `escrow:sponsorship:${sponsorshipId}:${currency}`,
+    kind: 'sponsorship_escrow',
+    currency,
+    ownerId: null,
+    orderId: null,
+    floor: 0n,
+  }),
+  /** Refunds on their way to the provider: reserved here until the provider accepts them. */
+  refundsClearing: (currency: string): AccountRef => ({
+    code: `refunds_clearing:${currency}`,
+    kind: 'refunds',
+    currency,
+    ownerId: null,
+    orderId: null,
+    floor: 0n,
   }),
 };

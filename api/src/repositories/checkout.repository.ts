@@ -1,6 +1,7 @@
 import { MAX_INT32, type PriceQuote } from '@hawker/shared';
 import { SQL_UTC_NOW as UTC_NOW, type SqlDatabase, type SqlExecutor, type SqlStatement } from './db/sql.js';
 import { uuidv7 } from './db/uuid7.js';
+import { MAX_COMMISSION_BPS } from '../domain/commission.js';
 
 /** A line to buy: `unitPriceMinor` is the price the buyer was shown; any other price refuses the checkout. */
 export type ReserveItem = { listingId: string; quantity: number; unitPriceMinor: number; dealId?: string | undefined };
@@ -26,6 +27,8 @@ export type ReserveResult =
     };
 
 type TakenLine = { shopId: string; ownerId: string; priceMinor: number; currency: string; title: string };
+type Attribution = { streamId: string | null; creatorId: string | null; sponsorshipId: string | null; bps: number };
+const NONE: Attribution = { streamId: null, creatorId: null, sponsorshipId: null, bps: 0 };
 type Refusal = ReserveResult & { ok: false };
 
 class Rollback extends Error {
@@ -76,8 +79,32 @@ const sql = {
   },
   // The checkout, its orders (one per shop), their items and the payment in one statement: the
   // foreign keys between them are checked at its end, when every row is there.
+  // Which stream (if any) a line counts for, the creator it pays and at what rate. Bought in a room: that
+  // stream. Otherwise the buyer's latest room, if they were there in the last 30 minutes and the listing
+  // was shown there (pinned or featured). The rate: the sponsorship's when the listing's shop belongs to a
+  // brand sponsoring that show, else the listing's affiliate rate; 0 for the creator's own listings.
+  lineAttribution: {
+    name: 'reserve_line_attribution_v1',
+    text: `WITH target AS (
+             SELECT coalesce($1::uuid, (SELECT v."streamId" FROM room_visits v
+                                         WHERE v."userId" = $3::uuid AND v."lastSeenAt" >= ${UTC_NOW} - interval '30 minutes')) AS sid
+           ), shown AS (
+             SELECT t.sid FROM target t
+              WHERE t.sid IS NOT NULL AND ($1::uuid IS NOT NULL
+                 OR EXISTS (SELECT 1 FROM stream_pins p WHERE p."streamId" = t.sid AND p."listingId" = $2::uuid)
+                 OR EXISTS (SELECT 1 FROM stream_features f WHERE f."streamId" = t.sid AND f."listingId" = $2::uuid))
+           )
+           SELECT st.id::text AS "streamId", st."creatorId"::text AS "creatorId", sp.id::text AS "sponsorshipId",
+                  CASE WHEN s."ownerId" = st."creatorId" THEN 0 ELSE coalesce(sp."commissionBps", l."affiliateRateBps", 0) END AS bps
+             FROM shown JOIN streams st ON st.id = shown.sid
+             JOIN listings l ON l.id = $2::uuid JOIN shops s ON s.id = l."shopId"
+             LEFT JOIN LATERAL (
+               SELECT sp.id, sp."commissionBps" FROM sponsorships sp JOIN sponsorship_streams ss ON ss."sponsorshipId" = sp.id
+                WHERE ss."streamId" = st.id AND sp."brandId" = s."ownerId" AND sp.status IN ('accepted', 'measured', 'released', 'disputed', 'resolved')
+                ORDER BY sp."createdAt" LIMIT 1) sp ON true`,
+  },
   insertCheckout: {
-    name: 'reserve_insert_checkout_v2',
+    name: 'reserve_insert_checkout_v3',
     text: `WITH checkout AS (
              INSERT INTO checkouts (id, "buyerId", "totalMinor", currency) VALUES ($1::uuid, $2::uuid, $3, $4)
            ), order_rows AS (
@@ -85,8 +112,10 @@ const sql = {
              SELECT o.id, $2::uuid, o.shop, $1::uuid, o.subtotal, o.subtotal, $4, $5::uuid, $6::int, o.deal, ${UTC_NOW}
                FROM unnest($7::uuid[], $8::uuid[], $9::int[], $10::uuid[]) AS o(id, shop, subtotal, deal)
            ), item_rows AS (
-             INSERT INTO order_items (id, "orderId", "listingId", "flashDealId", title, "unitPriceMinor", quantity)
-             SELECT * FROM unnest($11::uuid[], $12::uuid[], $13::uuid[], $14::uuid[], $15::text[], $16::int[], $17::int[])
+             INSERT INTO order_items (id, "orderId", "listingId", "flashDealId", title, "unitPriceMinor", quantity,
+                                      "attributedStreamId", "creatorId", "commissionBps", "sponsorshipId")
+             SELECT * FROM unnest($11::uuid[], $12::uuid[], $13::uuid[], $14::uuid[], $15::text[], $16::int[], $17::int[],
+                                  $21::uuid[], $22::uuid[], $23::int[], $24::uuid[])
            )
            INSERT INTO payments (id, "payerId", "checkoutId", provider, "amountMinor", currency, "idempotencyKey", "updatedAt")
            VALUES ($18::uuid, $2::uuid, $1::uuid, $19, $3, $4, $20, ${UTC_NOW})`,
@@ -114,8 +143,12 @@ export class CheckoutRepository {
       return await this.db.transaction(async (tx) => {
         // Sorted, so concurrent checkouts lock rows in the same order (no deadlocks).
         const items = [...input.items].sort((x, y) => (x.listingId < y.listingId ? -1 : 1));
-        const taken: (ReserveItem & TakenLine)[] = [];
-        for (const item of items) taken.push({ ...item, ...(await lineFor(tx, item, input.buyerId, input.stream?.id ?? null)) });
+        const taken: (ReserveItem & TakenLine & { attribution: Attribution })[] = [];
+        for (const item of items) {
+          const line = await lineFor(tx, item, input.buyerId, input.stream?.id ?? null);
+          const [attribution] = await tx.query<Attribution>(sql.lineAttribution, [input.stream?.id ?? null, item.listingId, input.buyerId]);
+          taken.push({ ...item, ...line, attribution: attribution ?? NONE });
+        }
         const currency = taken[0]!.currency;
         if (taken.some((t) => t.currency !== currency)) throw new Rollback({ ok: false, reason: 'mixed_currency' });
         // The buyer is charged the price they saw, or nothing: any difference sends back every line's price now.
@@ -145,7 +178,7 @@ export class CheckoutRepository {
   async #createOrders(
     tx: SqlExecutor,
     input: { buyerId: string; provider: string; idempotencyKey: string; stream?: { id: string; offsetMs: number } | null },
-    taken: (ReserveItem & TakenLine)[],
+    taken: (ReserveItem & TakenLine & { attribution: Attribution })[],
     currency: string,
   ): Promise<ReserveResult> {
     const byShop = new Map<string, typeof taken>();
@@ -154,7 +187,7 @@ export class CheckoutRepository {
     const checkoutId = uuidv7();
     const paymentId = uuidv7();
     const orders: { id: string; shopId: string; subtotal: number; dealId: string | null }[] = [];
-    const items: (ReserveItem & TakenLine & { orderId: string })[] = [];
+    const items: (ReserveItem & TakenLine & { attribution: Attribution; orderId: string })[] = [];
     for (const [shopId, shopLines] of byShop) {
       const orderId = uuidv7();
       const subtotal = shopLines.reduce((s, t) => s + t.priceMinor * t.quantity, 0);
@@ -182,6 +215,10 @@ export class CheckoutRepository {
       paymentId,
       input.provider,
       input.idempotencyKey,
+      items.map((t) => t.attribution.streamId),
+      items.map((t) => t.attribution.creatorId),
+      items.map((t) => Math.min(t.attribution.bps, MAX_COMMISSION_BPS)),
+      items.map((t) => t.attribution.sponsorshipId),
     ]);
     const orderIds = orders.map((o) => o.id);
     const lines: ReservedLine[] = items.map((t) => ({

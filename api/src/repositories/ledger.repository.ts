@@ -26,7 +26,16 @@ const INSUFFICIENT = 'ledger_insufficient_funds:';
 const DUPLICATE = ['ledger_duplicate_transfer', 'ledger_transfers_idempotencyKey_key'];
 
 export type TransferKind =
-  'payment_capture' | 'escrow_release' | 'refund' | 'payout' | 'ad_charge' | 'ad_topup' | 'sponsorship' | 'adjustment';
+  | 'payment_capture'
+  | 'escrow_release'
+  | 'refund'
+  | 'payout'
+  | 'ad_charge'
+  | 'ad_topup'
+  | 'sponsorship'
+  | 'adjustment'
+  | 'brand_topup'
+  | 'commission_clawback';
 
 export type TransferInput = {
   kind: TransferKind;

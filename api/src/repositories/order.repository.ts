@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { TransactionClient } from '../generated/prisma/internal/prismaNamespace.js';
 import { accounts } from '../domain/ledger-accounts.js';
+import { splitRelease, type CommissionLine } from '../domain/commission.js';
 import { accountColumns, type LedgerRepository } from './ledger.repository.js';
 import type { SqlDatabase, SqlStatement } from './db/sql.js';
 
@@ -37,6 +38,8 @@ export class OrderRepository {
     private readonly prisma: PrismaClient,
     private readonly ledger: LedgerRepository,
     private readonly sql: SqlDatabase,
+    /** The platform's fee on each release (basis points); 0: listings are free, ads pay. */
+    private readonly platformFeeBps = 0,
   ) {}
 
   /**
@@ -132,22 +135,51 @@ export class OrderRepository {
     });
     const hold = order.escrow!;
     const amount = hold.amountMinor - hold.refundedMinor - hold.releasedMinor;
-    if (amount > 0) {
-      await this.ledger.post(tx, {
-        kind: 'escrow_release',
-        orderId,
-        idempotencyKey: `release:${orderId}`,
-        entries: [
-          { account: accounts.escrow(orderId, order.currency), amount: -BigInt(amount) },
-          { account: accounts.sellerAvailable(order.shop.ownerId, order.currency), amount: BigInt(amount) },
-        ],
-      });
-    }
+    if (amount > 0) await this.postRelease(tx, orderId, order.currency, order.shop.ownerId, amount, `release:${orderId}`);
     await tx.escrowHold.update({
       where: { orderId },
       data: { status: 'released', releasedMinor: { increment: amount }, settledAt: new Date() },
     });
     return true;
+  }
+
+  /**
+   * One transfer out of the order's escrow: the creator who sold it gets
+   * their commission (pro rata when part was refunded first), the platform
+   * its fee, the seller the rest (domain/commission.ts).
+   */
+  async postRelease(
+    tx: TransactionClient,
+    orderId: string,
+    currency: string,
+    sellerId: string,
+    amount: number,
+    key: string,
+  ): Promise<void> {
+    const split = splitRelease(amount, ...(await this.commissionLines(tx, orderId)), this.platformFeeBps);
+    await this.ledger.post(tx, {
+      kind: 'escrow_release',
+      orderId,
+      idempotencyKey: key,
+      entries: [
+        { account: accounts.escrow(orderId, currency), amount: -BigInt(amount) },
+        ...(split.sellerMinor > 0 ? [{ account: accounts.sellerAvailable(sellerId, currency), amount: BigInt(split.sellerMinor) }] : []),
+        ...(split.platformMinor > 0 ? [{ account: accounts.platformRevenue(currency), amount: BigInt(split.platformMinor) }] : []),
+        ...[...split.creators].map(([creatorId, c]) => ({ account: accounts.creatorEarnings(creatorId, currency), amount: BigInt(c) })),
+      ],
+    });
+  }
+
+  /** The order's total and its lines as the commission split needs them. */
+  async commissionLines(tx: TransactionClient, orderId: string): Promise<[number, CommissionLine[]]> {
+    const order = await tx.order.findUniqueOrThrow({
+      where: { id: orderId },
+      select: { totalMinor: true, items: { select: { creatorId: true, commissionBps: true, unitPriceMinor: true, quantity: true } } },
+    });
+    return [
+      order.totalMinor,
+      order.items.map((i) => ({ creatorId: i.creatorId, commissionBps: i.commissionBps, lineTotalMinor: i.unitPriceMinor * i.quantity })),
+    ];
   }
 
   /**
@@ -174,7 +206,7 @@ export class OrderRepository {
    * overwrite them; one that comes after waits for this transaction and then
    * finds the order cancelled. Returns the charge to refund, or null.
    */
-  async cancelPaid(orderId: string, actorId: string): Promise<{ amountMinor: number; currency: string; providerRef: string } | null> {
+  async cancelPaid(orderId: string, actorId: string): Promise<{ refundId: string } | null> {
     return this.prisma.$transaction(async (tx) => {
       const claimed = await tx.$queryRaw<{ buyerId: string; currency: string }[]>`
         UPDATE orders o SET status = 'cancelled', "cancelledAt" = ${new Date()}, "updatedAt" = ${new Date()}
@@ -183,39 +215,35 @@ export class OrderRepository {
         RETURNING o."buyerId"::text AS "buyerId", o.currency::text AS currency`;
       const order = claimed[0];
       if (!order) return null;
-      const [hold, payment] = await Promise.all([
-        tx.escrowHold.findUniqueOrThrow({ where: { orderId } }),
-        tx.payment.findFirstOrThrow({
-          where: { status: 'succeeded', checkout: { orders: { some: { id: orderId } } } },
-          select: { providerRef: true },
-        }),
-      ]);
+      const hold = await tx.escrowHold.findUniqueOrThrow({ where: { orderId } });
       const amount = hold.amountMinor - hold.refundedMinor - hold.releasedMinor;
       await this.restock(tx, orderId);
+      // Reserved for the buyer; it reaches their card when the provider accepts the refund (services/refunds.ts).
       await this.ledger.post(tx, {
         kind: 'refund',
         orderId,
         idempotencyKey: `refund:cancel:${orderId}`,
         entries: [
           { account: accounts.escrow(orderId, order.currency), amount: -BigInt(amount) },
-          { account: accounts.buyerFunding(order.buyerId, order.currency), amount: BigInt(amount) },
+          { account: accounts.refundsClearing(order.currency), amount: BigInt(amount) },
         ],
       });
       await tx.escrowHold.update({
         where: { orderId },
         data: { status: 'refunded', refundedMinor: { increment: amount }, settledAt: new Date() },
       });
-      await tx.refund.create({
+      const refund = await tx.refund.create({
         data: {
           orderId,
           amountMinor: amount,
           currency: order.currency,
           reason: 'cancelled before shipping',
-          status: 'succeeded',
+          status: 'pending',
           idempotencyKey: `refund:cancel:${orderId}`,
         },
+        select: { id: true },
       });
-      return { amountMinor: amount, currency: order.currency, providerRef: payment.providerRef ?? '' };
+      return { refundId: refund.id };
     });
   }
 

@@ -5,6 +5,7 @@ import type { CheckoutRepository, ReserveItem, ReservedLine, ReserveResult } fro
 import type { Principal } from './auth.service.js';
 import type { PaymentProvider } from './payments/provider.js';
 import type { OrderNotices } from './order-notices.js';
+import type { Refunds } from './refunds.js';
 
 /** Why a checkout was refused, as the client sees it; the flash-deal gate answers with the same errors. */
 type ReserveRefusal = Extract<ReserveResult, { ok: false }>['reason'];
@@ -43,6 +44,7 @@ export class OrderService {
     private readonly payments: PaymentProvider,
     private readonly autoReleaseMs: number,
     private readonly notices: OrderNotices | null = null,
+    private readonly refunds: Refunds | null = null,
   ) {}
 
   /** Buy now (REST, cart): the checkout, answered with the full order views. */
@@ -134,13 +136,8 @@ export class OrderService {
     const order = await this.get(principal, orderId);
     const refunded = await this.orders.cancelPaid(orderId, principal!.userId);
     if (!refunded) throw AppError.conflict('invalid_order_state', `An order that is ${order.status} cannot be cancelled.`);
-    // The refund goes against the original charge.
-    await this.payments.refund({
-      providerRef: refunded.providerRef,
-      amountMinor: refunded.amountMinor,
-      currency: refunded.currency,
-      idempotencyKey: `refund:cancel:${orderId}`,
-    });
+    // To the buyer's card against the original charge; if the provider refuses, it stays pending and is sent again.
+    await this.refunds?.send(refunded.refundId);
     return this.get(principal, orderId);
   }
 

@@ -1,9 +1,11 @@
 import type { DisputeView, Wallet } from '@hawker/shared';
 import { AppError } from '../errors.js';
 import type { SettlementRepository } from '../repositories/settlement.repository.js';
+import { InsufficientFundsError } from '../repositories/ledger.repository.js';
 import type { Principal } from './auth.service.js';
 import type { PaymentProvider } from './payments/provider.js';
 import type { OrderNotices } from './order-notices.js';
+import type { Refunds } from './refunds.js';
 
 type DisputeRow = {
   id: string;
@@ -21,6 +23,7 @@ export class SettlementService {
   constructor(
     private readonly settlement: SettlementRepository,
     private readonly payments: PaymentProvider,
+    private readonly refunds: Refunds,
     private readonly notices: OrderNotices | null = null,
   ) {}
 
@@ -48,15 +51,19 @@ export class SettlementService {
     refundMinor?: number,
   ): Promise<DisputeView> {
     if (!principal?.roles.includes('admin')) throw AppError.forbidden('Only an admin resolves disputes.');
+    let resolved: Awaited<ReturnType<SettlementRepository['resolve']>>;
     try {
-      const resolved = await this.settlement.resolve(disputeId, principal.userId, resolution, refundMinor);
-      if (!resolved) throw AppError.conflict('invalid_dispute_state', 'This dispute is already resolved (or does not exist).');
-      this.notices?.disputeResolved(resolved.orderId);
-      return toView(resolved);
+      resolved = await this.settlement.resolve(disputeId, principal.userId, resolution, refundMinor);
     } catch (err) {
       if (err instanceof RangeError) throw AppError.badRequest('refund_too_large', err.message, 'refundMinor');
+      if (err instanceof InsufficientFundsError)
+        throw AppError.conflict('seller_balance_insufficient', "The seller's available balance cannot cover its part of this refund.");
       throw err;
     }
+    if (!resolved) throw AppError.conflict('invalid_dispute_state', 'This dispute is already resolved (or does not exist).');
+    if (resolved.refundId) await this.refunds.send(resolved.refundId);
+    this.notices?.disputeResolved(resolved.dispute.orderId);
+    return toView(resolved.dispute);
   }
 
   async listDisputes(principal: Principal | null, status?: DisputeView['status']): Promise<{ data: DisputeView[] }> {

@@ -5,7 +5,8 @@ import type { ChargeResult, PaymentProvider, PayoutResult } from './provider.js'
  * A simulated card processor, like a payment provider's test mode. Payment
  * methods name the outcome: `pm_card_visa` (and any other) succeeds,
  * `pm_card_chargeDeclined` is declined, `pm_card_insufficientFunds` lacks
- * funds. Results are deterministic per idempotency key, as a real provider's
+ * funds, and `pm_card_refundRefused` is charged but refuses every refund (the
+ * account was closed since), to exercise refunds the provider will not take. Results are deterministic per idempotency key, as a real provider's
  * idempotency would make them.
  */
 export class SandboxPaymentProvider implements PaymentProvider {
@@ -18,10 +19,13 @@ export class SandboxPaymentProvider implements PaymentProvider {
     if (input.paymentMethod === 'pm_card_insufficientFunds') {
       return Promise.resolve({ status: 'failed', code: 'insufficient_funds', message: 'Your card has insufficient funds.' });
     }
-    return Promise.resolve({ status: 'succeeded', providerRef: `sb_ch_${ref(input.idempotencyKey)}` });
+    const closed = input.paymentMethod === 'pm_card_refundRefused' ? 'closed_' : '';
+    return Promise.resolve({ status: 'succeeded', providerRef: `sb_ch_${closed}${ref(input.idempotencyKey)}` });
   }
 
-  refund(input: { idempotencyKey: string }): Promise<{ providerRef: string }> {
+  refund(input: { providerRef: string; idempotencyKey: string }): Promise<{ providerRef: string }> {
+    if (!input.providerRef.startsWith('sb_ch_')) return Promise.reject(new Error('no such charge'));
+    if (input.providerRef.startsWith('sb_ch_closed_')) return Promise.reject(new Error('the card account is closed'));
     return Promise.resolve({ providerRef: `sb_re_${ref(input.idempotencyKey)}` });
   }
 
