@@ -28,6 +28,10 @@ export const routes: Route[] = [
   defineRoute('/brand', 'Brand partnerships', () => import('./pages/Brand.svelte')),
   defineRoute('/creator/new', 'Become a creator', () => import('./pages/BecomeCreator.svelte')),
   defineRoute('/c/:handle', 'Creator', () => import('./pages/Creator.svelte')),
+  defineRoute('/settings/notifications', 'Notification settings', () => import('./pages/NotificationSettings.svelte')),
+  defineRoute('/forgot-password', 'Forgot your password', () => import('./pages/ForgotPassword.svelte')),
+  defineRoute('/reset-password', 'Choose a new password', () => import('./pages/ResetPassword.svelte')),
+  defineRoute('/verify-email', 'Verify your email', () => import('./pages/VerifyEmail.svelte')),
   defineRoute('/admin', 'Admin', () => import('./pages/Admin.svelte')),
 ];
 

@@ -5,14 +5,21 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import {
   hlsPlaylistPath,
+  notificationKinds,
+  type ClientToServerEvents,
   MEDIA_SOCKET_PATH,
   type ListingSummary,
   type MediaClientToServerEvents,
   type MediaErrorCode,
   type MediaRole,
   type MediaServerToClientEvents,
+  type NotificationKind,
+  type NotificationPayload,
+  type NotificationPreferences,
+  type NotificationView,
   type PublicUser,
   type Role,
+  type ServerToClientEvents,
   type StreamDetail,
   type StreamSummary,
 } from '@hawker/shared';
@@ -53,6 +60,24 @@ export interface FakeApi {
   verifyMediaToken(token: string): FakeMediaClaims | undefined;
   /** What the real api does when the media-server reports video flowing. */
   markLive(streamId: string): void;
+  /**
+   * What the api's notifyUser does: writes a notification for the account
+   * with this email and pushes it (`notification:new`) to that person's sockets;
+   * `push: false` only writes it, as if it came while they were away.
+   */
+  notify(email: string, kind: NotificationKind, payload: NotificationPayload, options?: { push?: boolean }): NotificationView;
+  /** That account's notifications, newest first. */
+  notificationsOf(email: string): NotificationView[];
+  /** Sockets connected to the api's own Socket.IO path (the notification channel). */
+  notificationSockets(): number;
+  /** Mutes a creator for that account (listed in the notification settings). */
+  mute(email: string, creator: NotificationPreferences['muted'][number]): void;
+  /** A password-reset link's token for the account, as the reset mail would carry. */
+  resetToken(email: string): string;
+  /** An email-verification link's token for the account. */
+  verifyToken(email: string): string;
+  /** Every email a password reset was asked for, in order (account or not). */
+  passwordResetRequests: string[];
   close(): Promise<void>;
 }
 
@@ -81,6 +106,33 @@ export async function startFakeApi(distDir: string): Promise<FakeApi> {
   const streams = new Map<string, StreamDetail>();
   const mediaTokens = new Map<string, FakeMediaClaims>();
   const mediaTokenRequests: string[] = [];
+  // The notification centre and the account mail, per user id.
+  const notifications = new Map<string, NotificationView[]>();
+  const preferences = new Map<string, NotificationPreferences['kinds']>();
+  const muted = new Map<string, NotificationPreferences['muted']>();
+  const resetTokens = new Map<string, string>();
+  const verifyTokens = new Map<string, string>();
+  const passwordResetRequests: string[] = [];
+  const notificationsFor = (userId: string) => notifications.get(userId) ?? [];
+  const preferencesOf = (userId: string): NotificationPreferences => ({
+    kinds: preferences.get(userId) ?? notificationKinds.map((kind) => ({ kind, inApp: true, email: true })),
+    muted: muted.get(userId) ?? [],
+  });
+  const unreadOf = (userId: string) => notificationsFor(userId).filter((n) => n.readAt === null).length;
+  const accountOf = (email: string) => {
+    const account = accounts.get(email.toLowerCase());
+    if (!account) throw new Error(`no account ${email}`);
+    return account;
+  };
+  const issue = (tokens: Map<string, string>, email: string) => {
+    const token = `${randomUUID()}${randomUUID()}`.replaceAll('-', '');
+    tokens.set(token, accountOf(email).user.email);
+    return token;
+  };
+  // A stand-in for the api's password policy (zxcvbn): a few of the passwords an attacker tries first.
+  const guessable = (password: string, email: string) =>
+    ['password', 'password1', '12345678', 'qwertyuiop', 'iloveyou'].includes(password.toLowerCase()) ||
+    password.toLowerCase().includes(email.split('@')[0] ?? email);
 
   const addAccount = (email: string, password: string, displayName: string, roles: Role[] = ['buyer']): PublicUser => {
     const user: PublicUser = { id: randomUUID(), email, displayName, roles };
@@ -210,6 +262,76 @@ export async function startFakeApi(distDir: string): Promise<FakeApi> {
         if (listingRoute[2]) return send(200, { data: [] });
         return send(200, { ...listing, description: '', status: 'active', images: [], rating: { average: null, count: 0 } });
       }
+      // The bell, the notification settings and unmuting.
+      const notificationRoute = /^\/api\/(notifications|creators\/[^/]+\/mute)/.test(url.pathname);
+      if (notificationRoute && !current) return fail(401, 'authentication_error', 'unauthenticated', 'Log in to continue.');
+      if (route === 'GET /api/notifications' && current) {
+        const since = url.searchParams.get('since');
+        const before = url.searchParams.get('before');
+        const limit = Number(url.searchParams.get('limit') ?? 30);
+        const data = notificationsFor(current.id)
+          .filter((n) => (!since || n.createdAt > since) && (!before || n.createdAt < before))
+          .slice(0, limit);
+        return send(200, { data, unread: unreadOf(current.id) });
+      }
+      if (route === 'POST /api/notifications/read' && current) {
+        const { ids, all } = (await body()) as { ids?: string[]; all?: true };
+        const now = new Date().toISOString();
+        const list = notificationsFor(current.id).map((n) =>
+          n.readAt === null && (all || ids?.includes(n.id)) ? { ...n, readAt: now } : n,
+        );
+        notifications.set(current.id, list);
+        return send(200, { unread: unreadOf(current.id) });
+      }
+      if (route === 'GET /api/notifications/preferences' && current) return send(200, preferencesOf(current.id));
+      if (route === 'PUT /api/notifications/preferences' && current) {
+        const { kind, inApp, email } = (await body()) as { kind?: NotificationKind; inApp?: boolean; email?: boolean };
+        const kinds = preferencesOf(current.id).kinds.map((k) =>
+          k.kind === kind ? { kind, inApp: inApp ?? k.inApp, email: email ?? k.email } : k,
+        );
+        preferences.set(current.id, kinds);
+        return send(200, preferencesOf(current.id));
+      }
+      const unmute = /^\/api\/creators\/([^/]+)\/mute$/.exec(url.pathname);
+      if (req.method === 'DELETE' && unmute && current) {
+        muted.set(
+          current.id,
+          preferencesOf(current.id).muted.filter((m) => m.id !== unmute[1]),
+        );
+        return send(200, { following: true, muted: false, followerCount: 1 });
+      }
+      // Password reset and email verification: the same answer whether or not the account exists.
+      if (route === 'POST /api/auth/password-reset') {
+        const { email = '' } = await body();
+        passwordResetRequests.push(email);
+        return send(202, { ok: true });
+      }
+      if (route === 'POST /api/auth/password-reset/confirm') {
+        const { token = '', password = '' } = await body();
+        const email = resetTokens.get(token);
+        // Single use, as in the api: a refused password uses the link up too.
+        resetTokens.delete(token);
+        if (!email)
+          return fail(400, 'invalid_request_error', 'invalid_token', 'This reset link is invalid, used or expired; ask for a new one.');
+        if (guessable(password, email)) {
+          return fail(400, 'invalid_request_error', 'weak_password', 'This password is too easy to guess. Add another word or two.');
+        }
+        const account = accountOf(email);
+        account.password = password;
+        for (const [id, user] of sessions) if (user.id === account.user.id) sessions.delete(id);
+        return send(200, { ok: true });
+      }
+      if (route === 'POST /api/auth/verify-email') {
+        const { token = '' } = await body();
+        if (!verifyTokens.delete(token)) {
+          return fail(400, 'invalid_request_error', 'invalid_token', 'This link is invalid, used or expired; ask for a new one.');
+        }
+        return send(200, { ok: true });
+      }
+      if (route === 'POST /api/auth/verify-email/resend') {
+        if (!current) return fail(401, 'authentication_error', 'unauthenticated', 'Log in to continue.');
+        return send(202, { ok: true });
+      }
       if (url.pathname.startsWith('/api/')) return fail(404, 'not_found_error', 'not_found', 'No such endpoint.');
 
       // /media/hls/<stream id>/<file>: the fixture, whatever the stream.
@@ -241,6 +363,17 @@ export async function startFakeApi(distDir: string): Promise<FakeApi> {
     const claims = typeof token === 'string' ? mediaTokens.get(token) : undefined;
     if (!claims) return next(new Error('invalid_token'));
     socket.data = claims;
+    next();
+  });
+
+  // The api's own socket (the default path). The fake carries only each
+  // person's notifications, so a guest has nothing to connect for.
+  const notificationIo = new Server<ClientToServerEvents, ServerToClientEvents>(server, { transports: ['websocket'], serveClient: false });
+  notificationIo.use((socket, next) => {
+    const sid = /(?:^|;\s*)sid=([^;]+)/.exec(socket.handshake.headers.cookie ?? '')?.[1];
+    const user = sid ? sessions.get(sid) : undefined;
+    if (!user) return next(new Error('unauthenticated'));
+    void socket.join(`user:${user.id}`);
     next();
   });
 
@@ -276,6 +409,24 @@ export async function startFakeApi(distDir: string): Promise<FakeApi> {
     },
     mediaIo,
     mediaTokenRequests,
+    notify(email, kind, payload, options = {}) {
+      const { user } = accountOf(email);
+      const view: NotificationView = { id: randomUUID(), kind, payload, readAt: null, createdAt: new Date().toISOString() };
+      notifications.set(user.id, [view, ...notificationsFor(user.id)]);
+      if (options.push !== false) {
+        notificationIo.to(`user:${user.id}`).emit('notification:new', { kind, payload, createdAt: view.createdAt });
+      }
+      return view;
+    },
+    notificationsOf: (email) => notificationsFor(accountOf(email).user.id),
+    notificationSockets: () => notificationIo.of('/').sockets.size,
+    mute(email, creator) {
+      const { user } = accountOf(email);
+      muted.set(user.id, [...preferencesOf(user.id).muted, creator]);
+    },
+    resetToken: (email) => issue(resetTokens, email),
+    verifyToken: (email) => issue(verifyTokens, email),
+    passwordResetRequests,
     verifyMediaToken: (token) => mediaTokens.get(token),
     markLive(streamId) {
       const stream = streams.get(streamId);
@@ -285,6 +436,8 @@ export async function startFakeApi(distDir: string): Promise<FakeApi> {
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        notificationIo.disconnectSockets(true);
+        notificationIo.engine.close();
         // Closes every media socket, then the http server under it.
         void mediaIo.close(() => resolve());
       }),

@@ -16,7 +16,7 @@ export type LedgerAccountKind =
   | 'creator_earnings'
   | 'sponsorship_escrow'
   | 'brand_card'
-  | 'refunds';
+   ;
 
 export type AccountRef = {
   code: string;
