@@ -60,6 +60,10 @@ import { Mailer } from './services/mailer.js';
 import { AccountService } from './services/account.service.js';
 import { OrderNotices } from './services/order-notices.js';
 import { Refunds } from './services/refunds.js';
+import { EarningsService } from './services/earnings.service.js';
+import { EarningsRepository } from './repositories/earnings.repository.js';
+import { RoomVisits } from './services/room-visits.js';
+import { RoomVisitRepository } from './repositories/room-visit.repository.js';
 import { followsRoom, optoutRoom } from './realtime/admission.js';
 
 /** Everything the http and realtime layers may call, built once per process. */
@@ -87,6 +91,7 @@ export type Services = {
   idempotency: IdempotencyService;
   scheduler: Scheduler;
   creators: CreatorService;
+  earnings: EarningsService;
   notifications: NotificationService;
   mailer: Mailer;
   accounts: AccountService;
@@ -170,7 +175,15 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
         `deal:${deal.id}`,
       ),
   );
-  const rooms = new RoomService(streamRepo, presence, chat, pins, deals, streamStats);
+  const rooms = new RoomService(
+    streamRepo,
+    presence,
+    chat,
+    pins,
+    deals,
+    streamStats,
+    new RoomVisits(new RoomVisitRepository(db.prisma), logger.child({ component: 'room-visits' })),
+  );
   const scheduler = new Scheduler(
     config.schedulerIntervalMs,
     [
@@ -202,8 +215,9 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
         perMinute: config.limits.mediaTokensPerIpPerMinute,
       },
       notifications,
-      async (creatorId, ids) => (await pinRepo.ownedActive(creatorId, ids)).length === ids.length,
+      async (creatorId, ids) => (await pinRepo.pinnable(creatorId, ids)).length === ids.length,
     ),
+    earnings: new EarningsService(new EarningsRepository(db.prisma)),
     creators: new CreatorService(creatorRepo, streamRepo, new ShopRepository(db.prisma), events, presence),
     notifications,
     mailer,

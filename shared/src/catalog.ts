@@ -31,6 +31,8 @@ export const listingsQuerySchema = z
     category: z.string().max(60).optional(),
     minPrice: z.coerce.number().int().nonnegative().max(MAX_INT32).optional(),
     maxPrice: z.coerce.number().int().nonnegative().max(MAX_INT32).optional(),
+    /** Only listings their shops offer to creators (a commission for selling them in a show). */
+    affiliate: z.enum(['true', 'false']).optional(),
     /** Default: relevance when q is given, newest otherwise. */
     sort: z.enum(listingSorts).optional(),
   })
@@ -46,13 +48,29 @@ const listingText = {
   category: z.string().trim().min(2).max(60),
 };
 
+/**
+ * The seller's offer to creators: a commission (basis points of the price, up
+ * to 50 %) to the creator who sells the listing in a show, and the limits of
+ * creators' flash deals on it. null switches the offer off.
+ */
+const affiliateFields = {
+  affiliateRateBps: z.number().int().min(1).max(5000).nullable(),
+  affiliateMinDealPriceMinor: minorUnitsSchema.min(1).max(2_000_000_000).nullable(),
+  affiliateMaxDealUnits: z.number().int().min(1).max(100_000).nullable(),
+};
+
 export const createListingBodySchema = z
-  .object({ shopId: idSchema.optional(), ...listingText, description: listingText.description.default('') })
+  .object({
+    shopId: idSchema.optional(),
+    ...listingText,
+    description: listingText.description.default(''),
+    ...Object.fromEntries(Object.entries(affiliateFields).map(([k, v]) => [k, v.optional()])),
+  })
   .strict();
 export type CreateListingBody = z.input<typeof createListingBodySchema>;
 
 export const updateListingBodySchema = z
-  .object({ ...listingText, status: z.enum(['draft', 'active', 'archived']) })
+  .object({ ...listingText, ...affiliateFields, status: z.enum(['draft', 'active', 'archived']) })
   .partial()
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'nothing to update');
@@ -98,6 +116,10 @@ export type ReviewView = z.infer<typeof reviewViewSchema>;
 
 export const listingDetailSchema = listingSummarySchema.extend({
   description: z.string(),
+  /** The seller's offer to creators (null: not offered). */
+  affiliate: z
+    .object({ rateBps: z.number().int(), minDealPriceMinor: z.number().int().nullable(), maxDealUnits: z.number().int().nullable() })
+    .nullable(),
   status: z.enum(['draft', 'active', 'archived']),
   images: z.array(z.object({ id: idSchema, url: z.string() })),
   rating: z.object({ average: z.number().nullable(), count: z.number().int() }),

@@ -113,4 +113,36 @@ export const walletSchema = z.object({
 });
 export type Wallet = z.infer<typeof walletSchema>;
 
-export const createPayoutBodySchema = z.object({ amountMinor: storedMinorSchema.min(1), currency: currencySchema }).strict();
+/** `source`: the seller's sales (default) or a creator's commissions and sponsorship fees. */
+export const createPayoutBodySchema = z
+  .object({ amountMinor: storedMinorSchema.min(1), currency: currencySchema, source: z.enum(['seller', 'creator']).default('seller') })
+  .strict();
+
+/** A creator's money: what is pending in escrow, available, paid out, per show and per day. */
+export const earningsSchema = z.object({
+  balances: z.array(
+    z.object({
+      currency: currencySchema,
+      pendingMinor: z.number().int(),
+      availableMinor: z.number().int(),
+      paidOutMinor: z.number().int(),
+    }),
+  ),
+  shows: z.array(
+    z.object({
+      streamId: idSchema,
+      title: z.string(),
+      startedAt: z.iso.datetime().nullable(),
+      currency: z.string(),
+      orders: z.number().int(),
+      gmvMinor: z.number().int(),
+      earnedMinor: z.number().int(),
+      pendingMinor: z.number().int(),
+    }),
+  ),
+  daily: z.array(z.object({ day: z.string(), currency: z.string(), earnedMinor: z.number().int() })),
+  payouts: z.array(
+    z.object({ id: idSchema, amountMinor: z.number().int(), currency: z.string(), status: z.string(), createdAt: z.iso.datetime() }),
+  ),
+});
+export type Earnings = z.infer<typeof earningsSchema>;

@@ -15,8 +15,7 @@ export type LedgerAccountKind =
   | 'brand_funding'
   | 'creator_earnings'
   | 'sponsorship_escrow'
-  | 'brand_card'
-   ;
+  | 'brand_card';
 
 export type AccountRef = {
   code: string;

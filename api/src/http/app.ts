@@ -103,7 +103,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
       ...shopRoutes(services.catalog, services.carts, services.reviews),
       ...streamRoutes(services.streams, opts.mediaTokenSecret),
       ...orderRoutes(services.orders),
-      ...settlementRoutes(services.settlement),
+      ...settlementRoutes(services.settlement, services.earnings),
       ...adminRoutes(services.ledger),
     ],
     services.idempotency,

@@ -41,12 +41,16 @@ export class DealRepository {
       const taken = await tx.$queryRaw<{ currency: string }[]>`
         UPDATE listings l SET stock = l.stock - ${input.quantity}, "updatedAt" = now()
           FROM shops s
-         WHERE l.id = ${input.listingId}::uuid AND s.id = l."shopId" AND s."ownerId" = ${input.ownerId}::uuid
+         WHERE l.id = ${input.listingId}::uuid AND s.id = l."shopId"
+           AND (s."ownerId" = ${input.ownerId}::uuid
+                OR (l."affiliateRateBps" IS NOT NULL
+                    AND ${input.dealPriceMinor} >= coalesce(l."affiliateMinDealPriceMinor", 0)
+                    AND ${input.quantity} <= coalesce(l."affiliateMaxDealUnits", ${input.quantity})))
            AND l.status = 'active' AND l.stock >= ${input.quantity} AND l."priceMinor" > ${input.dealPriceMinor}
         RETURNING l.currency`;
       if (!taken[0]) {
         const listing = await tx.listing.findFirst({
-          where: { id: input.listingId, shop: { ownerId: input.ownerId } },
+          where: { id: input.listingId, OR: [{ shop: { ownerId: input.ownerId } }, { affiliateRateBps: { not: null } }] },
           select: { priceMinor: true },
         });
         return listing && listing.priceMinor <= input.dealPriceMinor

@@ -9,6 +9,7 @@ export type ListingSearch = {
   sort: 'relevance' | 'newest' | 'price_asc' | 'price_desc';
   limit: number;
   offset: number;
+  affiliate?: boolean | undefined;
 };
 
 export type ListingRow = {
@@ -54,6 +55,7 @@ export class ListingRepository {
     if (s.category) where.push(`l.category = ${p(s.category)}`);
     if (s.minPrice !== undefined) where.push(`l."priceMinor" >= ${p(s.minPrice)}`);
     if (s.maxPrice !== undefined) where.push(`l."priceMinor" <= ${p(s.maxPrice)}`);
+    if (s.affiliate) where.push(`l."affiliateRateBps" IS NOT NULL`);
     return this.prisma.$queryRawUnsafe<ListingRow[]>(
       `SELECT l.id::text, l.title, l."priceMinor", l.currency, l.stock, l.category, l."shopId"::text AS "shopId", s.name AS "shopName",
               (SELECT i."storageKey" FROM listing_images i WHERE i."listingId" = l.id ORDER BY i.position LIMIT 1) AS "imageKey",
@@ -78,6 +80,9 @@ export class ListingRepository {
         stock: true,
         category: true,
         status: true,
+        affiliateRateBps: true,
+        affiliateMinDealPriceMinor: true,
+        affiliateMaxDealUnits: true,
         shop: { select: { id: true, name: true, ownerId: true } },
         images: { select: { id: true, storageKey: true }, orderBy: { position: 'asc' } },
       },
@@ -96,6 +101,9 @@ export class ListingRepository {
     currency: string;
     stock: number;
     category: string;
+    affiliateRateBps?: number | null;
+    affiliateMinDealPriceMinor?: number | null;
+    affiliateMaxDealUnits?: number | null;
   }) {
     return this.prisma.listing.create({ data, select: { id: true } });
   }
@@ -112,6 +120,9 @@ export class ListingRepository {
       stock: number;
       category: string;
       status: 'draft' | 'active' | 'archived';
+      affiliateRateBps: number | null;
+      affiliateMinDealPriceMinor: number | null;
+      affiliateMaxDealUnits: number | null;
     }>,
   ) {
     const { count } = await this.prisma.listing.updateMany({ where: { id, shop: { ownerId } }, data });

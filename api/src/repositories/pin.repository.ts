@@ -32,6 +32,14 @@ export class PinRepository {
     return rows.map((r) => r.streamId);
   }
 
+  /** Listings among `ids` a creator may show: their own active ones, and active ones offered to creators. */
+  pinnable(creatorId: string, ids: string[]) {
+    return this.prisma.listing.findMany({
+      where: { id: { in: ids }, status: 'active', OR: [{ shop: { ownerId: creatorId } }, { affiliateRateBps: { not: null } }] },
+      select: { id: true },
+    });
+  }
+
   /** Listings among `ids` that belong to a shop of `ownerId` and are active. */
   ownedActive(ownerId: string, ids: string[]) {
     return this.prisma.listing.findMany({ where: { id: { in: ids }, status: 'active', shop: { ownerId } }, select: { id: true } });

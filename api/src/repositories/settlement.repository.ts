@@ -6,6 +6,8 @@ import type { OrderRepository } from './order.repository.js';
 import { splitClawback, splitRelease } from '../domain/commission.js';
 
 /** How long after release a buyer may still dispute (and be refunded out of the seller's and creator's balances). */
+export type PayoutSource = 'seller' | 'creator';
+
 export const AFTER_RELEASE_WINDOW_MS = 30 * 86_400_000;
 
 const disputeView = {
@@ -246,12 +248,29 @@ export class SettlementRepository {
     });
   }
 
-  /** Reserves the seller's available money for a payout (fails on insufficient funds). */
-  async startPayout(sellerId: string, amountMinor: number, currency: string, provider: string, idempotencyKey: string) {
+  /**
+   * Reserves available money for a payout (null on insufficient funds): the
+   * seller's sales, or a creator's earnings. Creator earnings have no floor
+   * (clawbacks may take them below zero), so their balance is checked here
+   * under the account's row lock.
+   */
+  async startPayout(
+    userId: string,
+    amountMinor: number,
+    currency: string,
+    provider: string,
+    idempotencyKey: string,
+    source: PayoutSource = 'seller',
+  ) {
+    const from = source === 'creator' ? accounts.creatorEarnings(userId, currency) : accounts.sellerAvailable(userId, currency);
     try {
       return await this.prisma.$transaction(async (tx) => {
+        if (source === 'creator') {
+          const [row] = await tx.$queryRaw<{ balance: bigint }[]>`SELECT balance FROM ledger_accounts WHERE code = ${from.code} FOR UPDATE`;
+          if (!row || row.balance < BigInt(amountMinor)) throw new InsufficientFundsError([from.code]);
+        }
         const payout = await tx.payout.create({
-          data: { sellerId, amountMinor, currency, provider, idempotencyKey },
+          data: { sellerId: userId, amountMinor, currency, provider, idempotencyKey, source },
           select: { id: true },
         });
         const transferId = await this.move(
@@ -259,7 +278,7 @@ export class SettlementRepository {
           'payout',
           null,
           `payout:${payout.id}`,
-          accounts.sellerAvailable(sellerId, currency),
+          from,
           accounts.payoutsClearing(currency),
           amountMinor,
         );
@@ -278,15 +297,19 @@ export class SettlementRepository {
         where: { id: payoutId },
         data: { status: outcome.status, ...(outcome.status === 'paid' ? { providerRef: outcome.providerRef } : {}) },
       });
-      // A failed payout returns the money to the seller's available balance.
+      // A failed payout returns the money to the balance it came from.
       if (outcome.status === 'failed') {
+        const back =
+          payout.source === 'creator'
+            ? accounts.creatorEarnings(payout.sellerId, payout.currency)
+            : accounts.sellerAvailable(payout.sellerId, payout.currency);
         await this.move(
           tx,
           'payout',
           null,
           `payout:reversal:${payoutId}`,
           accounts.payoutsClearing(payout.currency),
-          accounts.sellerAvailable(payout.sellerId, payout.currency),
+          back,
           payout.amountMinor,
         );
       }

@@ -13,10 +13,21 @@ export type BrowseQuery = {
   category?: string | undefined;
   minPrice?: number | undefined;
   maxPrice?: number | undefined;
+  affiliate?: boolean | undefined;
   sort?: 'relevance' | 'newest' | 'price_asc' | 'price_desc' | undefined;
 };
 
-type ListingFields = { title?: string; description?: string; priceMinor?: number; currency?: string; stock?: number; category?: string };
+type ListingFields = {
+  title?: string;
+  description?: string;
+  priceMinor?: number;
+  currency?: string;
+  stock?: number;
+  category?: string;
+  affiliateRateBps?: number | null;
+  affiliateMinDealPriceMinor?: number | null;
+  affiliateMaxDealUnits?: number | null;
+};
 
 /** Shops (free to open) and their listings: search, detail, create and edit by the owner only. */
 export class CatalogService {
@@ -38,6 +49,7 @@ export class CatalogService {
       category: q.category,
       minPrice: q.minPrice,
       maxPrice: q.maxPrice,
+      affiliate: q.affiliate,
       sort,
       limit: q.limit,
       offset,
@@ -60,6 +72,10 @@ export class CatalogService {
       stock: row.stock,
       category: row.category,
       status: row.status,
+      affiliate:
+        row.affiliateRateBps === null
+          ? null
+          : { rateBps: row.affiliateRateBps, minDealPriceMinor: row.affiliateMinDealPriceMinor, maxDealUnits: row.affiliateMaxDealUnits },
       shop: { id: row.shop.id, name: row.shop.name },
       imageUrl: row.images[0] ? this.imageUrl(row.images[0].storageKey) : null,
       images: row.images.map((i) => ({ id: i.id, url: this.imageUrl(i.storageKey) })),
@@ -92,6 +108,9 @@ export class CatalogService {
       currency: input.currency,
       stock: input.stock,
       category: input.category,
+      affiliateRateBps: input.affiliateRateBps ?? null,
+      affiliateMinDealPriceMinor: input.affiliateMinDealPriceMinor ?? null,
+      affiliateMaxDealUnits: input.affiliateMaxDealUnits ?? null,
     });
     return this.listing(id, principal);
   }

@@ -104,7 +104,11 @@ export class DealService {
             'dealPriceMinor',
           );
         case 'no_stock':
-          throw AppError.conflict('out_of_stock', 'The listing is not yours or lacks the stock for this deal.', 'quantity');
+          throw AppError.conflict(
+            'out_of_stock',
+            'The listing is not yours (nor offered to creators within this price and quantity), or lacks the stock for this deal.',
+            'quantity',
+          );
       }
     }
     await this.openGate(result.deal);

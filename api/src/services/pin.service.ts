@@ -21,8 +21,9 @@ export class PinService {
     if (stream.creatorId !== principal.userId) throw AppError.forbidden('Only the creator pins products.');
     if (stream.status === 'ended') throw AppError.conflict('stream_ended', 'This stream has ended.');
     const unique = [...new Set(listingIds)];
-    const owned = await this.pins.ownedActive(principal.userId, unique);
-    if (owned.length !== unique.length) throw AppError.forbidden('You can only pin your own active listings.', 'not_your_listing');
+    const pinnable = await this.pins.pinnable(principal.userId, unique);
+    if (pinnable.length !== unique.length)
+      throw AppError.forbidden('Pin your own active listings, or listings their shops offer to creators.', 'not_your_listing');
     const offsetMs = stream.startedAt ? Math.max(0, Date.now() - stream.startedAt.getTime()) : 0;
     await this.pins.replace(streamId, unique, offsetMs);
     const pins = await this.current(streamId);

@@ -7,6 +7,7 @@ import type { StreamRepository } from '../repositories/stream.repository.js';
 import type { StreamStatsRepository } from '../repositories/stream-stats.repository.js';
 import { PeakViewers } from './peak-viewers.js';
 import { ReadCoalescer } from './read-coalescer.js';
+import type { RoomVisits } from './room-visits.js';
 
 /** Joining and leaving a stream's room; the realtime layer does the socket work. */
 export class RoomService {
@@ -25,6 +26,7 @@ export class RoomService {
     private readonly pins: PinService,
     private readonly deals: { active(streamId: string): Promise<DealView | null> },
     private readonly stats: StreamStatsRepository,
+    private readonly visits: RoomVisits | null = null,
   ) {
     this.#peaks = new PeakViewers((id, n) => this.stats.bumpPeak(id, n));
     this.#chat = new ReadCoalescer((id) => this.chat.snapshot(id));
@@ -50,6 +52,7 @@ export class RoomService {
       this.#deal.get(streamId),
     ]);
     if (counted) await this.#peaks.seen(streamId, viewerCount);
+    if (userId && counted) this.visits?.joined(userId, streamId);
     return { snapshot: { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins, activeDeal, viewer }, counted };
   }
 
@@ -66,6 +69,7 @@ export class RoomService {
   }
 
   leave(streamId: string, who: { userId: string | null; ip: string }, counted: boolean): Promise<number> {
+    if (who.userId && counted) this.visits?.left(who.userId, streamId);
     return counted ? this.presence.add(streamId, identity(who), -1) : this.presence.count(streamId);
   }
 
@@ -73,8 +77,9 @@ export class RoomService {
     return this.presence.count(streamId);
   }
 
-  close(): Promise<void> {
-    return this.#peaks.close();
+  async close(): Promise<void> {
+    await this.#peaks.close();
+    await this.visits?.close();
   }
 
   private async guest(streamId: string): Promise<{ isCreator: false; canModerate: false }> {

@@ -1,6 +1,6 @@
 import type { DisputeView, Wallet } from '@hawker/shared';
 import { AppError } from '../errors.js';
-import type { SettlementRepository } from '../repositories/settlement.repository.js';
+import type { PayoutSource, SettlementRepository } from '../repositories/settlement.repository.js';
 import { InsufficientFundsError } from '../repositories/ledger.repository.js';
 import type { Principal } from './auth.service.js';
 import type { PaymentProvider } from './payments/provider.js';
@@ -93,10 +93,17 @@ export class SettlementService {
   }
 
   /** Moves available money out through the provider; the ledger reserves it first so it can never be paid twice. */
-  async payout(principal: Principal | null, amountMinor: number, currency: string, idempotencyKey: string): Promise<Wallet> {
+  async payout(
+    principal: Principal | null,
+    amountMinor: number,
+    currency: string,
+    idempotencyKey: string,
+    source: PayoutSource = 'seller',
+  ): Promise<Wallet> {
     if (!principal) throw AppError.unauthenticated();
-    if (!principal.roles.includes('seller')) throw AppError.forbidden('Only sellers have payouts.');
-    const payoutId = await this.settlement.startPayout(principal.userId, amountMinor, currency, this.payments.name, idempotencyKey);
+    if (source === 'seller' && !principal.roles.includes('seller')) throw AppError.forbidden('Only sellers have sales payouts.');
+    if (source === 'creator' && !principal.roles.includes('creator')) throw AppError.forbidden('Only creators have earnings payouts.');
+    const payoutId = await this.settlement.startPayout(principal.userId, amountMinor, currency, this.payments.name, idempotencyKey, source);
     if (!payoutId) throw AppError.conflict('insufficient_funds', 'The available balance is lower than the payout.', 'amountMinor');
     const result = await this.payments
       .payout({ sellerId: principal.userId, amountMinor, currency, idempotencyKey: `payout:${payoutId}` })

@@ -24,7 +24,7 @@ export function catalogRoutes(catalog: CatalogService, images: ImageService, rev
       auth: 'optional',
       query: listingsQuerySchema,
       response: listingsPageSchema,
-      handler: ({ query }) => catalog.browse(query),
+      handler: ({ query }) => catalog.browse({ ...query, affiliate: query.affiliate === 'true' }),
     }),
     route({
       method: 'get',

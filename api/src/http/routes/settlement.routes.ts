@@ -1,5 +1,6 @@
 import {
   createPayoutBodySchema,
+  earningsSchema,
   disputeViewSchema,
   openDisputeBodySchema,
   orderIdParamsSchema,
@@ -9,12 +10,23 @@ import {
 } from '@hawker/shared';
 import { z } from 'zod';
 import type { SettlementService } from '../../services/settlement.service.js';
+import type { EarningsService } from '../../services/earnings.service.js';
 import { route, type AnyRouteSpec } from '../route.js';
 
 const disputeParams = z.object({ id: z.uuid() }).strict();
 
-export function settlementRoutes(settlement: SettlementService): AnyRouteSpec[] {
+export function settlementRoutes(settlement: SettlementService, earnings: EarningsService): AnyRouteSpec[] {
   return [
+    route({
+      method: 'get',
+      path: '/earnings',
+      summary: "A creator's earnings: pending in escrow, available, paid out, per show and per day",
+      tags: ['money'],
+      auth: 'required',
+      response: earningsSchema,
+      errors: [403],
+      handler: ({ principal }) => earnings.get(principal),
+    }),
     route({
       method: 'post',
       path: '/orders/:id/dispute',
@@ -85,7 +97,8 @@ export function settlementRoutes(settlement: SettlementService): AnyRouteSpec[] 
       status: 201,
       response: walletSchema,
       errors: [403, 409],
-      handler: ({ principal, body, req }) => settlement.payout(principal, body.amountMinor, body.currency, req.get('idempotency-key')!),
+      handler: ({ principal, body, req }) =>
+        settlement.payout(principal, body.amountMinor, body.currency, req.get('idempotency-key')!, body.source),
     }),
   ];
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "payouts" ADD COLUMN     "source" TEXT NOT NULL DEFAULT 'seller';
