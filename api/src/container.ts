@@ -63,6 +63,13 @@ import { Refunds } from './services/refunds.js';
 import { EarningsService } from './services/earnings.service.js';
 import { EarningsRepository } from './repositories/earnings.repository.js';
 import { RoomVisits } from './services/room-visits.js';
+import { StreamMetrics } from './services/stream-metrics.js';
+import { StreamMetricsRepository } from './repositories/stream-metrics.repository.js';
+import { BrandService } from './services/brand.service.js';
+import { BrandRepository } from './repositories/brand.repository.js';
+import { SponsorshipService } from './services/sponsorship.service.js';
+import { SponsorshipRepository } from './repositories/sponsorship.repository.js';
+import { SponsorshipReportRepository } from './repositories/sponsorship-report.repository.js';
 import { RoomVisitRepository } from './repositories/room-visit.repository.js';
 import { followsRoom, optoutRoom } from './realtime/admission.js';
 
@@ -91,6 +98,9 @@ export type Services = {
   idempotency: IdempotencyService;
   scheduler: Scheduler;
   creators: CreatorService;
+  metrics: StreamMetrics;
+  brands: BrandService;
+  sponsorships: SponsorshipService;
   earnings: EarningsService;
   notifications: NotificationService;
   mailer: Mailer;
@@ -135,6 +145,15 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     config.limits.accountMailsPerIpPerHour,
   );
   const creatorRepo = new CreatorRepository(db.prisma);
+  const sponsorshipRepo = new SponsorshipRepository(db.prisma, new LedgerRepository(db.prisma, db.sql));
+  const sponsorships = new SponsorshipService(
+    sponsorshipRepo,
+    new SponsorshipReportRepository(db.prisma),
+    creatorRepo,
+    streamRepo,
+    notifications,
+    logger.child({ component: 'sponsorships' }),
+  );
   const pinRepo = new PinRepository(db.prisma);
   const streamStats = new StreamStatsRepository(db.prisma);
   // 5 messages of burst, then one per second per user, across all nodes when Redis is configured.
@@ -151,7 +170,14 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const notices = new OrderNotices(notifications, (id) => orderRepo.noticeFacts(id), logger.child({ component: 'order-notices' }));
   const settlementRepo = new SettlementRepository(db.prisma, ledgerRepo, orderRepo, config.platformFeeBps);
   const refunds = new Refunds(settlementRepo, payments);
-  const orders = new OrderService(orderRepo, new CheckoutRepository(db.sql), payments, config.autoReleaseMs, notices, refunds);
+  const metrics = new StreamMetrics(
+    new StreamMetricsRepository(db.prisma),
+    (id) => presence.count(id),
+    logger.child({ component: 'metrics' }),
+  );
+  events.on('chat.message', (m) => metrics.chat(m.streamId));
+  events.on('stream.ended', (e) => metrics.ended(e.streamId));
+  const orders = new OrderService(orderRepo, new CheckoutRepository(db.sql), payments, config.autoReleaseMs, notices, refunds, metrics);
   const idempotency = new IdempotencyService(new IdempotencyRepository(db.sql));
   const deals = new DealService(
     new DealRepository(db.prisma),
@@ -183,6 +209,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     deals,
     streamStats,
     new RoomVisits(new RoomVisitRepository(db.prisma), logger.child({ component: 'room-visits' })),
+    metrics,
   );
   const scheduler = new Scheduler(
     config.schedulerIntervalMs,
@@ -191,6 +218,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
       { name: 'deals.endExpired', run: () => deals.endExpired() },
       { name: 'deals.reconcileGates', run: () => deals.reconcileGates() },
       { name: 'refunds.retry', run: () => refunds.retry() },
+      { name: 'sponsorships.release', run: () => sponsorships.releaseDue() },
     ],
     logger.child({ component: 'scheduler' }),
   );
@@ -216,7 +244,15 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
       },
       notifications,
       async (creatorId, ids) => (await pinRepo.pinnable(creatorId, ids)).length === ids.length,
+      {
+        live: (creatorId, streamId) => sponsorships.streamLive(creatorId, streamId),
+        ended: (streamId) => sponsorships.streamEnded(streamId),
+        sponsorOf: (streamId) => sponsorshipRepo.sponsorOf(streamId),
+      },
     ),
+    brands: new BrandService(new BrandRepository(db.prisma, ledgerRepo), new ShopRepository(db.prisma), payments),
+    sponsorships,
+    metrics,
     earnings: new EarningsService(new EarningsRepository(db.prisma)),
     creators: new CreatorService(creatorRepo, streamRepo, new ShopRepository(db.prisma), events, presence),
     notifications,

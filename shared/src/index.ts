@@ -12,3 +12,4 @@ export * from './chat.js';
 export * from './deals.js';
 export * from './creators.js';
 export * from './notifications.js';
+export * from './sponsorships.js';

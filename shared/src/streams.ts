@@ -35,6 +35,8 @@ export const streamDetailSchema = streamSummarySchema.extend({
   featured: z.array(z.object({ listingId: idSchema, title: z.string(), priceMinor: z.number().int(), currency: z.string() })),
   /** Whether the person asking asked to be reminded (false for guests). */
   reminded: z.boolean(),
+  /** Disclosure: the brand paying for this show ("Paid partnership with …"), for the whole show and its replay. */
+  sponsor: z.object({ companyName: z.string() }).nullable(),
 });
 export type StreamDetail = z.infer<typeof streamDetailSchema>;
 

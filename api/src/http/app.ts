@@ -13,6 +13,7 @@ import { mountRoutes } from './route.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { creatorRoutes } from './routes/creators.routes.js';
 import { notificationRoutes } from './routes/notifications.routes.js';
+import { sponsorshipRoutes } from './routes/sponsorships.routes.js';
 import { catalogRoutes } from './routes/catalog.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { streamRoutes } from './routes/streams.routes.js';
@@ -99,6 +100,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
       ...authRoutes(services.auth, services.accounts, opts.cookieSecure),
       ...creatorRoutes(services.creators, services.images),
       ...notificationRoutes(services.notifications, services.mailer),
+      ...sponsorshipRoutes(services.brands, services.sponsorships, services.metrics),
       ...catalogRoutes(services.catalog, services.images, services.reviews),
       ...shopRoutes(services.catalog, services.carts, services.reviews),
       ...streamRoutes(services.streams, opts.mediaTokenSecret),

@@ -5,7 +5,15 @@ import { MAX_COMMISSION_BPS } from '../domain/commission.js';
 
 /** A line to buy: `unitPriceMinor` is the price the buyer was shown; any other price refuses the checkout. */
 export type ReserveItem = { listingId: string; quantity: number; unitPriceMinor: number; dealId?: string | undefined };
-export type ReservedLine = { listingId: string; title: string; unitPriceMinor: number; quantity: number; orderId: string };
+export type ReservedLine = {
+  listingId: string;
+  title: string;
+  unitPriceMinor: number;
+  quantity: number;
+  orderId: string;
+  /** The stream the line counts for (attribution), if any. */
+  streamId: string | null;
+};
 export type ReserveResult =
   | { ok: true; checkoutId: string; paymentId: string; totalMinor: number; currency: string; orderIds: string[]; lines: ReservedLine[] }
   | {
@@ -227,6 +235,7 @@ export class CheckoutRepository {
       unitPriceMinor: t.priceMinor,
       quantity: t.quantity,
       orderId: t.orderId,
+      streamId: t.attribution.streamId,
     }));
     return { ok: true, checkoutId, paymentId, totalMinor, currency, orderIds, lines };
   }

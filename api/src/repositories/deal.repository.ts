@@ -43,6 +43,8 @@ export class DealRepository {
           FROM shops s
          WHERE l.id = ${input.listingId}::uuid AND s.id = l."shopId"
            AND (s."ownerId" = ${input.ownerId}::uuid
+                OR EXISTS (SELECT 1 FROM sponsorships sp JOIN sponsorship_streams ss ON ss."sponsorshipId" = sp.id
+                            WHERE sp."brandId" = s."ownerId" AND sp.status = 'accepted' AND ss."streamId" = ${input.streamId}::uuid)
                 OR (l."affiliateRateBps" IS NOT NULL
                     AND ${input.dealPriceMinor} >= coalesce(l."affiliateMinDealPriceMinor", 0)
                     AND ${input.quantity} <= coalesce(l."affiliateMaxDealUnits", ${input.quantity})))

@@ -32,10 +32,23 @@ export class PinRepository {
     return rows.map((r) => r.streamId);
   }
 
-  /** Listings among `ids` a creator may show: their own active ones, and active ones offered to creators. */
-  pinnable(creatorId: string, ids: string[]) {
+  /**
+   * Listings among `ids` a creator may show: their own active ones, active
+   * ones offered to creators, and (in a sponsored show) the sponsor's.
+   */
+  pinnable(creatorId: string, ids: string[], streamId?: string) {
     return this.prisma.listing.findMany({
-      where: { id: { in: ids }, status: 'active', OR: [{ shop: { ownerId: creatorId } }, { affiliateRateBps: { not: null } }] },
+      where: {
+        id: { in: ids },
+        status: 'active',
+        OR: [
+          { shop: { ownerId: creatorId } },
+          { affiliateRateBps: { not: null } },
+          ...(streamId
+            ? [{ shop: { owner: { sponsorships: { some: { status: 'accepted' as const, streams: { some: { streamId } } } } } } }]
+            : []),
+        ],
+      },
       select: { id: true },
     });
   }

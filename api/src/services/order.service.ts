@@ -6,6 +6,7 @@ import type { Principal } from './auth.service.js';
 import type { PaymentProvider } from './payments/provider.js';
 import type { OrderNotices } from './order-notices.js';
 import type { Refunds } from './refunds.js';
+import type { StreamMetrics } from './stream-metrics.js';
 
 /** Why a checkout was refused, as the client sees it; the flash-deal gate answers with the same errors. */
 type ReserveRefusal = Extract<ReserveResult, { ok: false }>['reason'];
@@ -45,6 +46,7 @@ export class OrderService {
     private readonly autoReleaseMs: number,
     private readonly notices: OrderNotices | null = null,
     private readonly refunds: Refunds | null = null,
+    private readonly metrics: StreamMetrics | null = null,
   ) {}
 
   /** Buy now (REST, cart): the checkout, answered with the full order views. */
@@ -91,6 +93,8 @@ export class OrderService {
     }
     await this.orders.capture({ ...reserved, buyerId: principal.userId }, charge.providerRef);
     this.notices?.paid(reserved.orderIds);
+    for (const line of reserved.lines)
+      if (line.streamId) this.metrics?.order(line.streamId, line.quantity, line.unitPriceMinor * line.quantity);
     const { checkoutId, orderIds, totalMinor, currency, lines } = reserved;
     return { checkoutId, orderIds, totalMinor, currency, lines };
   }

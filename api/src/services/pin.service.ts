@@ -21,7 +21,7 @@ export class PinService {
     if (stream.creatorId !== principal.userId) throw AppError.forbidden('Only the creator pins products.');
     if (stream.status === 'ended') throw AppError.conflict('stream_ended', 'This stream has ended.');
     const unique = [...new Set(listingIds)];
-    const pinnable = await this.pins.pinnable(principal.userId, unique);
+    const pinnable = await this.pins.pinnable(principal.userId, unique, streamId);
     if (pinnable.length !== unique.length)
       throw AppError.forbidden('Pin your own active listings, or listings their shops offer to creators.', 'not_your_listing');
     const offsetMs = stream.startedAt ? Math.max(0, Date.now() - stream.startedAt.getTime()) : 0;

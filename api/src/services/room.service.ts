@@ -8,6 +8,7 @@ import type { StreamStatsRepository } from '../repositories/stream-stats.reposit
 import { PeakViewers } from './peak-viewers.js';
 import { ReadCoalescer } from './read-coalescer.js';
 import type { RoomVisits } from './room-visits.js';
+import type { StreamMetrics } from './stream-metrics.js';
 
 /** Joining and leaving a stream's room; the realtime layer does the socket work. */
 export class RoomService {
@@ -27,6 +28,7 @@ export class RoomService {
     private readonly deals: { active(streamId: string): Promise<DealView | null> },
     private readonly stats: StreamStatsRepository,
     private readonly visits: RoomVisits | null = null,
+    private readonly metrics: StreamMetrics | null = null,
   ) {
     this.#peaks = new PeakViewers((id, n) => this.stats.bumpPeak(id, n));
     this.#chat = new ReadCoalescer((id) => this.chat.snapshot(id));
@@ -53,6 +55,7 @@ export class RoomService {
     ]);
     if (counted) await this.#peaks.seen(streamId, viewerCount);
     if (userId && counted) this.visits?.joined(userId, streamId);
+    this.metrics?.watching(streamId);
     return { snapshot: { streamId, viewerCount, serverTime: new Date().toISOString(), ...chat, pins, activeDeal, viewer }, counted };
   }
 
@@ -80,6 +83,7 @@ export class RoomService {
   async close(): Promise<void> {
     await this.#peaks.close();
     await this.visits?.close();
+    await this.metrics?.close();
   }
 
   private async guest(streamId: string): Promise<{ isCreator: false; canModerate: false }> {

@@ -26,5 +26,6 @@ export function toStreamDetail(r: StreamRow, viewerCount: number, reminded: bool
     durationMs: r.durationMs,
     featured: r.features.map((f) => ({ listingId: f.listingId, ...f.listing })),
     reminded,
+    sponsor: null,
   };
 }

@@ -18,6 +18,12 @@ import type { WindowCounter } from '../repositories/window-counter.js';
 import type { NotificationService } from './notification.service.js';
 import { toStreamDetail, toStreamSummary } from './stream-views.js';
 
+export type StreamLifecycle = {
+  live(creatorId: string, streamId: string): Promise<void>;
+  ended(streamId: string): Promise<void>;
+  sponsorOf(streamId: string): Promise<string | null>;
+};
+
 type ShowInput = {
   title: string;
   description?: string | undefined;
@@ -41,6 +47,12 @@ export class StreamService {
     private readonly notifications: NotificationService,
     /** Whether the creator may feature this listing in a show (their own, or one offered to creators). */
     private readonly canFeature: (creatorId: string, listingIds: string[]) => Promise<boolean>,
+    /** Told when a show goes live or ends (sponsorship coverage and measurement), and who sponsors a show. */
+    private readonly lifecycle: StreamLifecycle = {
+      live: () => Promise.resolve(),
+      ended: () => Promise.resolve(),
+      sponsorOf: () => Promise.resolve(null),
+    },
   ) {}
 
   async list(status: StreamStatus | undefined, upcoming = false, creatorId?: string): Promise<StreamsResponse> {
@@ -208,6 +220,7 @@ export class StreamService {
       const row = await this.streams.markLive(event.streamId, new Date(event.at), event.hlsPath);
       if (row?.startedAt) {
         this.events.emit('stream.live', { streamId: row.id, startedAt: row.startedAt, hlsUrl: event.hlsPath });
+        await this.lifecycle.live(row.creatorId, row.id);
         await this.announceLive(row);
       }
       // Video for a stream that has ended (a media-server that restarted and forgot it): shut it.
@@ -220,8 +233,10 @@ export class StreamService {
   private async finish(streamId: string, at: Date, recording: { recordingPath: string | null; durationMs: number } | null): Promise<void> {
     const rec = { recordingPath: recording?.recordingPath ?? null, durationMs: recording?.durationMs ?? null };
     const ended = await this.streams.markEnded(streamId, at, rec);
-    if (ended) this.events.emit('stream.ended', { streamId, endedAt: at, replayUrl: ended.recordingPath });
-    else if (recording) await this.streams.setRecording(streamId, rec);
+    if (ended) {
+      this.events.emit('stream.ended', { streamId, endedAt: at, replayUrl: ended.recordingPath });
+      await this.lifecycle.ended(streamId);
+    } else if (recording) await this.streams.setRecording(streamId, rec);
   }
 
   /** Followers hear that the creator is live; people who asked to be reminded of this show, that it starts. */
@@ -245,10 +260,11 @@ export class StreamService {
   }
 
   private async toDetail(r: StreamRow, principal: Principal | null = null): Promise<StreamDetail> {
-    const [viewerCount, reminded] = await Promise.all([
+    const [viewerCount, reminded, sponsor] = await Promise.all([
       r.status === 'live' ? this.viewers.count(r.id) : Promise.resolve(0),
       principal ? this.streams.hasReminder(r.id, principal.userId) : Promise.resolve(false),
+      this.lifecycle.sponsorOf(r.id),
     ]);
-    return toStreamDetail(r, viewerCount, reminded);
+    return { ...toStreamDetail(r, viewerCount, reminded), sponsor: sponsor ? { companyName: sponsor } : null };
   }
 }
