@@ -10,17 +10,19 @@ import {
   sponsorshipReportSchema,
   sponsorshipResolveBodySchema,
   sponsorshipViewSchema,
+  type SponsorshipView,
 } from '@hawker/shared';
 import { z } from 'zod';
 import type { BrandService } from '../../services/brand.service.js';
 import type { SponsorshipService } from '../../services/sponsorship.service.js';
 import type { StreamMetrics } from '../../services/stream-metrics.js';
 import { route, type AnyRouteSpec } from '../route.js';
+import type { Principal } from '../../services/auth.service.js';
 
 const idParams = z.object({ id: z.uuid() }).strict();
 
 export function sponsorshipRoutes(brands: BrandService, sponsorships: SponsorshipService, metrics: StreamMetrics): AnyRouteSpec[] {
-  const action = (path: string, summary: string, run: typeof sponsorships.accept) =>
+  const action = (path: string, summary: string, run: (principal: Principal | null, id: string) => Promise<SponsorshipView>) =>
     route({
       method: 'post',
       path: `/sponsorships/:id/${path}`,
@@ -30,7 +32,7 @@ export function sponsorshipRoutes(brands: BrandService, sponsorships: Sponsorshi
       params: idParams,
       response: sponsorshipViewSchema,
       errors: [402, 403, 404, 409],
-      handler: ({ principal, params }) => run.call(sponsorships, principal, params.id),
+      handler: ({ principal, params }) => run(principal, params.id),
     });
   return [
     route({
