@@ -117,9 +117,9 @@ export function sponsorshipRoutes(brands: BrandService, sponsorships: Sponsorshi
     action(
       'accept',
       'The creator accepts: the fee moves from the brand into escrow (402 if the brand cannot pay; the offer stays open)',
-      sponsorships.accept,
+      (p, id) => sponsorships.accept(p, id),
     ),
-    action('decline', 'The creator declines', sponsorships.decline),
+    action('decline', 'The creator declines', (p, id) => sponsorships.decline(p, id)),
     route({
       method: 'patch',
       path: '/sponsorships/:id',
