@@ -66,6 +66,8 @@ import { RoomVisits } from './services/room-visits.js';
 import { StreamMetrics } from './services/stream-metrics.js';
 import { StreamMetricsRepository } from './repositories/stream-metrics.repository.js';
 import { BrandService } from './services/brand.service.js';
+import { DiscoveryService } from './services/discovery.service.js';
+import { DiscoveryRepository } from './repositories/discovery.repository.js';
 import { BrandRepository } from './repositories/brand.repository.js';
 import { SponsorshipService } from './services/sponsorship.service.js';
 import { SponsorshipRepository } from './repositories/sponsorship.repository.js';
@@ -101,6 +103,7 @@ export type Services = {
   metrics: StreamMetrics;
   brands: BrandService;
   sponsorships: SponsorshipService;
+  discovery: DiscoveryService;
   earnings: EarningsService;
   notifications: NotificationService;
   mailer: Mailer;
@@ -252,6 +255,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     ),
     brands: new BrandService(new BrandRepository(db.prisma, ledgerRepo), new ShopRepository(db.prisma), payments),
     sponsorships,
+    discovery: new DiscoveryService(new DiscoveryRepository(db.prisma), streamRepo, presence, imageUrl),
     metrics,
     earnings: new EarningsService(new EarningsRepository(db.prisma)),
     creators: new CreatorService(creatorRepo, streamRepo, new ShopRepository(db.prisma), events, presence),

@@ -11,7 +11,11 @@ export const becomeBrandBodySchema = z
   .strict();
 
 export const brandTopUpBodySchema = z
-  .object({ amountMinor: storedMinorSchema.min(100), currency: currencySchema, paymentMethod: z.string().min(1).max(100).default('pm_card_visa') })
+  .object({
+    amountMinor: storedMinorSchema.min(100),
+    currency: currencySchema,
+    paymentMethod: z.string().min(1).max(100).default('pm_card_visa'),
+  })
   .strict();
 
 export const brandSummarySchema = z.object({
@@ -42,7 +46,17 @@ export const creatorCardSchema = z.object({
 });
 export type CreatorCard = z.infer<typeof creatorCardSchema>;
 
-export const sponsorshipStatuses = ['proposed', 'accepted', 'declined', 'expired', 'measured', 'released', 'disputed', 'resolved', 'cancelled'] as const;
+export const sponsorshipStatuses = [
+  'proposed',
+  'accepted',
+  'declined',
+  'expired',
+  'measured',
+  'released',
+  'disputed',
+  'resolved',
+  'cancelled',
+] as const;
 
 const deliverables = {
   minLiveMinutes: z.number().int().min(0).max(100_000).default(0),

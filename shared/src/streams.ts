@@ -103,3 +103,27 @@ export const updateShowBodySchema = z
   .partial()
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'nothing to update');
+
+/** The home page, ranked for the person looking (a guest gets the same sections, not personal). */
+export const discoverSchema = z.object({
+  /** Live shows of creators the person follows. */
+  liveFollowed: z.array(streamSummarySchema),
+  /** Live shows ranked by audience and engagement (viewers, chat, orders in the last minutes). */
+  live: z.array(streamSummarySchema.extend({ reason: z.string() })),
+  upcoming: z.array(streamSummarySchema),
+  /** Listings for this person, each with a short "because you…" reason. */
+  forYou: z.array(
+    z.object({
+      listing: z.object({
+        id: idSchema,
+        title: z.string(),
+        priceMinor: z.number().int(),
+        currency: z.string(),
+        imageUrl: z.string().nullable(),
+        shop: z.object({ id: idSchema, name: z.string() }),
+      }),
+      reason: z.string(),
+    }),
+  ),
+});
+export type Discover = z.infer<typeof discoverSchema>;

@@ -11,10 +11,16 @@ import type { CatalogService } from '../../services/catalog.service.js';
 import type { ImageService } from '../../services/image.service.js';
 import type { ReviewService } from '../../services/review.service.js';
 import { route, type AnyRouteSpec } from '../route.js';
+import type { DiscoveryService } from '../../services/discovery.service.js';
 
 const idParams = z.object({ id: z.uuid() }).strict();
 
-export function catalogRoutes(catalog: CatalogService, images: ImageService, reviews: ReviewService): AnyRouteSpec[] {
+export function catalogRoutes(
+  catalog: CatalogService,
+  images: ImageService,
+  reviews: ReviewService,
+  discovery: DiscoveryService,
+): AnyRouteSpec[] {
   return [
     route({
       method: 'get',
@@ -35,7 +41,11 @@ export function catalogRoutes(catalog: CatalogService, images: ImageService, rev
       params: idParams,
       response: listingDetailSchema,
       errors: [404],
-      handler: ({ params, principal }) => catalog.listing(params.id, principal),
+      async handler({ params, principal }) {
+        const listing = await catalog.listing(params.id, principal);
+        discovery.viewed(principal, params.id);
+        return listing;
+      },
     }),
     route({
       method: 'post',

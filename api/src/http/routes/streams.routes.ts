@@ -1,5 +1,6 @@
 import {
   createStreamBodySchema,
+  discoverSchema,
   mediaEventSchema,
   mediaTokenResponseSchema,
   streamDetailSchema,
@@ -13,11 +14,22 @@ import {
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import type { StreamService } from '../../services/stream.service.js';
+import type { DiscoveryService } from '../../services/discovery.service.js';
 import { route, type AnyRouteSpec } from '../route.js';
 import { timingSafeEqual } from 'node:crypto';
 
-export function streamRoutes(streams: StreamService, internalSecret: string): AnyRouteSpec[] {
+export function streamRoutes(streams: StreamService, internalSecret: string, discovery: DiscoveryService): AnyRouteSpec[] {
   return [
+    route({
+      method: 'get',
+      path: '/discover',
+      summary:
+        'The home page for the person looking: followed live shows, live shows by audience and engagement, upcoming, and listings for you with reasons',
+      tags: ['streams'],
+      auth: 'optional',
+      response: discoverSchema,
+      handler: ({ principal }) => discovery.home(principal),
+    }),
     route({
       method: 'get',
       path: '/streams',
