@@ -29,6 +29,7 @@ const liveShow: StreamDetail = {
   durationMs: null,
   featured: [],
   reminded: false,
+  sponsor: null,
 };
 
 const endedShow: StreamDetail = {
