@@ -32,6 +32,8 @@ export const routes: Route[] = [
   defineRoute('/forgot-password', 'Forgot your password', () => import('./pages/ForgotPassword.svelte')),
   defineRoute('/reset-password', 'Choose a new password', () => import('./pages/ResetPassword.svelte')),
   defineRoute('/verify-email', 'Verify your email', () => import('./pages/VerifyEmail.svelte')),
+  defineRoute('/brand/sponsorships/:id', 'Sponsorship report', () => import('./pages/SponsorshipReport.svelte')),
+  defineRoute('/earnings', 'Earnings', () => import('./pages/Earnings.svelte')),
   defineRoute('/admin', 'Admin', () => import('./pages/Admin.svelte')),
 ];
 

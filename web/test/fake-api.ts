@@ -6,7 +6,11 @@ import { extname, join, normalize } from 'node:path';
 import {
   hlsPlaylistPath,
   notificationKinds,
+  type BrandSummary,
   type ClientToServerEvents,
+  type CreatorCard,
+  type CreatorProfile,
+  type Earnings,
   MEDIA_SOCKET_PATH,
   type ListingSummary,
   type MediaClientToServerEvents,
@@ -20,6 +24,8 @@ import {
   type PublicUser,
   type Role,
   type ServerToClientEvents,
+  type SponsorshipReport,
+  type SponsorshipView,
   type StreamDetail,
   type StreamSummary,
 } from '@hawker/shared';
@@ -78,6 +84,20 @@ export interface FakeApi {
   verifyToken(email: string): string;
   /** Every email a password reset was asked for, in order (account or not). */
   passwordResetRequests: string[];
+  /** An account's user id (to make it a stream's creator, say). */
+  userId(email: string): string;
+  /** Every POST /api/brand/funding, in order: its Idempotency-Key header (null without one) and body. */
+  fundingRequests: { key: string | null; amountMinor: number; currency: string; paymentMethod: string }[];
+  /** Sponsorships by id, as the api keeps them (offers, answers, measurements). */
+  sponsorships: Map<string, SponsorshipView>;
+  /** A sponsorship's per-minute metrics, by sponsorship id; its report's totals are made from them. */
+  reportMinutes: Map<string, SponsorshipReport['minutes']>;
+  /** Every `product.open` event (POST /api/events), in order. */
+  productOpens: { streamId: string; listingId: string }[];
+  /** What GET /api/earnings answers a creator; a creator payout moves money from available to paid out. */
+  earnings: Earnings;
+  /** Every POST /api/payouts body with its Idempotency-Key, in order. */
+  payoutRequests: { key: string | null; amountMinor: number; currency: string; source: string }[];
   close(): Promise<void>;
 }
 
@@ -91,7 +111,7 @@ const TYPES: Record<string, string> = {
 };
 
 function detailOf(summary: StreamSummary): StreamDetail {
-  return { ...summary, description: '', replayUrl: null, endedAt: null, durationMs: null, featured: [], reminded: false };
+  return { ...summary, description: '', replayUrl: null, endedAt: null, durationMs: null, featured: [], reminded: false, sponsor: null };
 }
 
 export async function startFakeApi(distDir: string): Promise<FakeApi> {
@@ -113,6 +133,15 @@ export async function startFakeApi(distDir: string): Promise<FakeApi> {
   const resetTokens = new Map<string, string>();
   const verifyTokens = new Map<string, string>();
   const passwordResetRequests: string[] = [];
+  // Brands and sponsorships, per user id and per sponsorship id; a top-up's answer per Idempotency-Key.
+  const brands = new Map<string, BrandSummary>();
+  const fundingRequests: FakeApi['fundingRequests'] = [];
+  const fundingAnswers = new Map<string, { status: number; body: unknown }>();
+  const sponsorships = new Map<string, SponsorshipView>();
+  const reportMinutes = new Map<string, SponsorshipReport['minutes']>();
+  const productOpens: FakeApi['productOpens'] = [];
+  const money = { earnings: { balances: [], shows: [], daily: [], payouts: [] } as Earnings };
+  const payoutRequests: FakeApi['payoutRequests'] = [];
   const notificationsFor = (userId: string) => notifications.get(userId) ?? [];
   const preferencesOf = (userId: string): NotificationPreferences => ({
     kinds: preferences.get(userId) ?? notificationKinds.map((kind) => ({ kind, inApp: true, email: true })),
@@ -219,6 +248,7 @@ export async function startFakeApi(distDir: string): Promise<FakeApi> {
           durationMs: null,
           featured: [],
           reminded: false,
+          sponsor: null,
         };
         streams.set(stream.id, stream);
         return send(201, stream);
@@ -332,6 +362,262 @@ export async function startFakeApi(distDir: string): Promise<FakeApi> {
         if (!current) return fail(401, 'authentication_error', 'unauthenticated', 'Log in to continue.');
         return send(202, { ok: true });
       }
+      // Brands, creator discovery and sponsorships (api/src/http/routes/sponsorships.routes.ts).
+      const handleOf = (user: PublicUser) => user.email.split('@')[0] ?? user.id;
+      const creators = () => [...accounts.values()].map((a) => a.user).filter((u) => u.roles.includes('creator'));
+      const sponsorshipRoute = /^\/api\/sponsorships\/([^/]+)(\/accept|\/decline|\/dispute|\/report)?$/.exec(url.pathname);
+      const creatorRoute = /^\/api\/creators\/([^/]+)$/.exec(url.pathname);
+      if (route === 'POST /api/events') {
+        const { streamId = '', listingId = '' } = await body();
+        productOpens.push({ streamId, listingId });
+        return send(202, { ok: true });
+      }
+      if (req.method === 'GET' && creatorRoute) {
+        const user = creators().find((u) => handleOf(u) === creatorRoute[1]);
+        if (!user) return fail(404, 'not_found_error', 'not_found', 'No such creator.');
+        const summaryOf = (d: StreamDetail) => ({
+          id: d.id,
+          title: d.title,
+          status: d.status,
+          creator: d.creator,
+          viewerCount: d.viewerCount,
+          hlsUrl: d.hlsUrl,
+          startedAt: d.startedAt,
+          scheduledAt: d.scheduledAt,
+          cancelledAt: d.cancelledAt,
+        });
+        const upcoming = [...streams.values()].filter(
+          (d) => d.creator.id === user.id && d.status === 'scheduled' && d.scheduledAt !== null && d.scheduledAt > new Date().toISOString(),
+        );
+        const profile: CreatorProfile = {
+          id: user.id,
+          handle: handleOf(user),
+          displayName: user.displayName,
+          bio: '',
+          avatarUrl: null,
+          followerCount: 0,
+          following: false,
+          muted: false,
+          live: null,
+          upcoming: upcoming.map(summaryOf),
+          past: [],
+          shop: null,
+          trust: null,
+        };
+        return send(200, profile);
+      }
+      const brandArea = url.pathname.startsWith('/api/brand') || url.pathname.startsWith('/api/sponsorships');
+      if (brandArea && !current) return fail(401, 'authentication_error', 'unauthenticated', 'Log in to continue.');
+      const brand = current ? brands.get(current.id) : undefined;
+      const notBrand = () => fail(403, 'permission_error', 'not_a_brand', 'Set up a brand account first.');
+      if (route === 'POST /api/brand' && current) {
+        const { companyName = '', website } = await body();
+        if (companyName.trim().length < 2) return fail(400, 'invalid_request_error', 'invalid_body', 'companyName: too short.');
+        const summary: BrandSummary = brand ?? {
+          id: current.id,
+          companyName: companyName.trim(),
+          website: website ?? null,
+          logoUrl: null,
+          balances: [],
+          topUps: [],
+        };
+        brands.set(current.id, summary);
+        // The session's user is the account's own object: /api/me now answers with the role.
+        if (!current.roles.includes('brand')) current.roles.push('brand');
+        return send(201, summary);
+      }
+      if (route === 'GET /api/brand' && current) return brand ? send(200, brand) : notBrand();
+      if (route === 'POST /api/brand/funding' && current) {
+        if (!brand) return notBrand();
+        const header = req.headers['idempotency-key'];
+        const key = typeof header === 'string' ? header : null;
+        const { amountMinor, currency, paymentMethod } = (await body()) as unknown as {
+          amountMinor: number;
+          currency: string;
+          paymentMethod: string;
+        };
+        fundingRequests.push({ key, amountMinor, currency, paymentMethod });
+        if (!key) return fail(400, 'invalid_request_error', 'idempotency_key_required', 'Send an Idempotency-Key header.');
+        const replay = fundingAnswers.get(key);
+        if (replay) return send(replay.status, replay.body);
+        if (paymentMethod === 'pm_card_chargeDeclined') {
+          const declined = {
+            error: { type: 'invalid_request_error', code: 'card_declined', message: 'Your card was declined.', param: 'paymentMethod' },
+          };
+          fundingAnswers.set(key, { status: 402, body: declined });
+          return send(402, declined);
+        }
+        const balance = brand.balances.find((b) => b.currency === currency);
+        if (balance) balance.availableMinor += amountMinor;
+        else brand.balances.push({ currency, availableMinor: amountMinor, heldMinor: 0 });
+        brand.topUps.unshift({ id: randomUUID(), amountMinor, currency, createdAt: new Date().toISOString() });
+        fundingAnswers.set(key, { status: 201, body: brand });
+        return send(201, brand);
+      }
+      if (route === 'GET /api/brand/creators' && current) {
+        if (!brand) return notBrand();
+        const q = url.searchParams.get('q')?.toLowerCase() ?? '';
+        const data: CreatorCard[] = creators()
+          .filter((u) => !q || u.displayName.toLowerCase().includes(q) || handleOf(u).includes(q))
+          .map((u) => ({
+            id: u.id,
+            handle: handleOf(u),
+            displayName: u.displayName,
+            avatarUrl: null,
+            followerCount: 1520,
+            shows: 12,
+            averageViewers: 340,
+            peakViewers: 1210,
+            categories: ['home', 'ceramics'],
+            trustScore: 92,
+            gmvMinor: null,
+            currency: null,
+          }));
+        return send(200, { data });
+      }
+      if (route === 'POST /api/sponsorships' && current) {
+        if (!brand) return notBrand();
+        const offer = (await body()) as unknown as {
+          creatorId: string;
+          flatFeeMinor: number;
+          currency: string;
+          commissionBps?: number;
+          minLiveMinutes?: number;
+          minPinnedMinutes?: number;
+          minFlashDeals?: number;
+          coverage: { streamId: string } | { nextShows: number };
+          expiresAt: string;
+          message?: string;
+        };
+        const creator = creators().find((u) => u.id === offer.creatorId);
+        if (!creator) return fail(404, 'not_found_error', 'not_found', 'Creator not found.');
+        const view: SponsorshipView = {
+          id: randomUUID(),
+          status: 'proposed',
+          brand: { id: current.id, companyName: brand.companyName },
+          creator: { id: creator.id, displayName: creator.displayName, handle: handleOf(creator) },
+          flatFeeMinor: offer.flatFeeMinor,
+          currency: offer.currency,
+          commissionBps: offer.commissionBps ?? 0,
+          minLiveMinutes: offer.minLiveMinutes ?? 0,
+          minPinnedMinutes: offer.minPinnedMinutes ?? 0,
+          minFlashDeals: offer.minFlashDeals ?? 0,
+          coverage:
+            'streamId' in offer.coverage
+              ? { streamId: offer.coverage.streamId, shows: 1 }
+              : { streamId: null, shows: offer.coverage.nextShows },
+          coveredStreamIds: [],
+          message: offer.message ?? '',
+          expiresAt: offer.expiresAt,
+          createdAt: new Date().toISOString(),
+          releaseAt: null,
+          delivery: null,
+          releasedMinor: 0,
+          returnedMinor: 0,
+        };
+        sponsorships.set(view.id, view);
+        return send(201, view);
+      }
+      if (route === 'GET /api/sponsorships' && current) {
+        const as = url.searchParams.get('as') ?? 'creator';
+        const data = [...sponsorships.values()]
+          .filter((v) => (as === 'brand' ? v.brand.id : v.creator.id) === current.id)
+          .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+        return send(200, { data });
+      }
+      if (sponsorshipRoute && current) {
+        const [, id = '', action] = sponsorshipRoute;
+        const view = sponsorships.get(id);
+        if (!view || (view.brand.id !== current.id && view.creator.id !== current.id)) {
+          return fail(404, 'not_found_error', 'not_found', 'Sponsorship not found.');
+        }
+        const update = (changes: Partial<SponsorshipView>) => {
+          const next = { ...view, ...changes };
+          sponsorships.set(id, next);
+          return send(200, next);
+        };
+        if (req.method === 'GET' && !action) return send(200, view);
+        if (req.method === 'GET' && action === '/report') {
+          const minutes = reportMinutes.get(id) ?? [];
+          const orders = minutes.reduce((sum, m) => sum + m.orders, 0);
+          const gmvMinor = minutes.reduce((sum, m) => sum + m.gmvMinor, 0);
+          const commissionMinor = Math.floor((gmvMinor * view.commissionBps) / 10_000);
+          const report: SponsorshipReport = {
+            sponsorship: view,
+            minutes,
+            totals: {
+              peakViewers: Math.max(0, ...minutes.map((m) => m.viewers)),
+              watchMinutes: minutes.reduce((sum, m) => sum + m.viewers, 0),
+              pinnedMinutes: view.delivery?.pinnedMinutes ?? 0,
+              productClicks: productOpens.filter((o) => view.coveredStreamIds.includes(o.streamId)).length,
+              orders,
+              gmvMinor,
+              commissionMinor,
+              costPerOrderMinor: orders > 0 ? Math.round((view.releasedMinor + commissionMinor) / orders) : null,
+            },
+          };
+          return send(200, report);
+        }
+        const creatorOnly = () => fail(403, 'permission_error', 'forbidden', 'Only the creator answers this offer.');
+        if (req.method === 'POST' && (action === '/accept' || action === '/decline')) {
+          if (view.creator.id !== current.id) return creatorOnly();
+          if (view.status !== 'proposed')
+            return fail(409, 'conflict_error', 'offer_not_open', 'This offer was answered already or has expired.');
+          if (action === '/decline') return update({ status: 'declined' });
+          const payer = brands.get(view.brand.id);
+          const balance = payer?.balances.find((b) => b.currency === view.currency);
+          if (!balance || balance.availableMinor < view.flatFeeMinor) {
+            return fail(
+              402,
+              'invalid_request_error',
+              'brand_insufficient_funds',
+              `${view.brand.companyName} cannot pay the fee right now; they have been told. The offer stays open.`,
+            );
+          }
+          balance.availableMinor -= view.flatFeeMinor;
+          balance.heldMinor += view.flatFeeMinor;
+          return update({ status: 'accepted', coveredStreamIds: view.coverage.streamId ? [view.coverage.streamId] : [] });
+        }
+        if (req.method === 'POST' && action === '/dispute') {
+          if (view.status !== 'measured')
+            return fail(409, 'conflict_error', 'not_disputable', 'Only a measured sponsorship can be disputed.');
+          return update({ status: 'disputed' });
+        }
+        if (req.method === 'PATCH' && !action) {
+          if (view.brand.id !== current.id) return fail(403, 'permission_error', 'forbidden', 'Only the brand raises its offer.');
+          const { flatFeeMinor, commissionBps } = (await body()) as unknown as { flatFeeMinor?: number; commissionBps?: number };
+          if ((flatFeeMinor ?? view.flatFeeMinor) < view.flatFeeMinor || (commissionBps ?? view.commissionBps) < view.commissionBps) {
+            return fail(400, 'invalid_request_error', 'rates_only_rise', 'Once accepted, the fee and the commission can only be raised.');
+          }
+          return update({ flatFeeMinor: flatFeeMinor ?? view.flatFeeMinor, commissionBps: commissionBps ?? view.commissionBps });
+        }
+      }
+      // A creator's earnings and payouts (api/src/http/routes/settlement.routes.ts).
+      if ((route === 'GET /api/earnings' || route === 'POST /api/payouts') && !current) {
+        return fail(401, 'authentication_error', 'unauthenticated', 'Log in to continue.');
+      }
+      if (route === 'GET /api/earnings' && current) {
+        if (!current.roles.includes('creator')) return fail(403, 'permission_error', 'forbidden', 'Only creators have earnings.');
+        return send(200, money.earnings);
+      }
+      if (route === 'POST /api/payouts' && current) {
+        const header = req.headers['idempotency-key'];
+        const {
+          amountMinor,
+          currency,
+          source = 'seller',
+        } = (await body()) as unknown as { amountMinor: number; currency: string; source?: string };
+        payoutRequests.push({ key: typeof header === 'string' ? header : null, amountMinor, currency, source });
+        const balance = money.earnings.balances.find((b) => b.currency === currency);
+        if (source !== 'creator' || !balance || balance.availableMinor < amountMinor) {
+          return fail(409, 'conflict_error', 'insufficient_funds', 'The available balance is lower than the payout.');
+        }
+        balance.availableMinor -= amountMinor;
+        balance.paidOutMinor += amountMinor;
+        const payout = { id: randomUUID(), amountMinor, currency, status: 'paid', createdAt: new Date().toISOString() };
+        money.earnings = { ...money.earnings, payouts: [payout, ...money.earnings.payouts] };
+        return send(201, { balances: [], payouts: [] });
+      }
       if (url.pathname.startsWith('/api/')) return fail(404, 'not_found_error', 'not_found', 'No such endpoint.');
 
       // /media/hls/<stream id>/<file>: the fixture, whatever the stream.
@@ -427,6 +713,18 @@ export async function startFakeApi(distDir: string): Promise<FakeApi> {
     resetToken: (email) => issue(resetTokens, email),
     verifyToken: (email) => issue(verifyTokens, email),
     passwordResetRequests,
+    userId: (email) => accountOf(email).user.id,
+    fundingRequests,
+    sponsorships,
+    reportMinutes,
+    productOpens,
+    get earnings() {
+      return money.earnings;
+    },
+    set earnings(value) {
+      money.earnings = value;
+    },
+    payoutRequests,
     verifyMediaToken: (token) => mediaTokens.get(token),
     markLive(streamId) {
       const stream = streams.get(streamId);

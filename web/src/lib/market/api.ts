@@ -46,7 +46,7 @@ const keys = new IdempotencyKeys();
  * what the body alone does not say (the cart's contents for a checkout), so a
  * changed request never reuses the key of an earlier one.
  */
-async function postIdempotent<T>(path: string, body: unknown, intent = ''): Promise<T> {
+export async function postIdempotent<T>(path: string, body: unknown, intent = ''): Promise<T> {
   const fingerprint = `${path} ${JSON.stringify(body ?? null)} ${intent}`;
   const request: ApiRequest = { method: 'POST', headers: { [IDEMPOTENCY_HEADER]: keys.keyFor(fingerprint) } };
   if (body !== undefined) request.body = body;
@@ -69,9 +69,16 @@ export const getListing = (id: string, signal?: AbortSignal) => apiFetch<Listing
 export const getListingReviews = (id: string, signal?: AbortSignal) =>
   apiFetch<{ data: ReviewView[] }>(`/api/listings/${at(id)}/reviews`, { signal });
 
-export const createListing = (body: CreateListingBody) => apiFetch<ListingDetail>('/api/listings', { body });
+export const createListing = (body: CreateListingBody & AffiliateChanges) => apiFetch<ListingDetail>('/api/listings', { body });
 
-export const updateListing = (id: string, changes: { priceMinor?: number; stock?: number; status?: ListingStatus }) =>
+/** The seller's offer to creators on a listing; null switches a field (the rate: the whole offer) off. */
+export type AffiliateChanges = {
+  affiliateRateBps?: number | null;
+  affiliateMinDealPriceMinor?: number | null;
+  affiliateMaxDealUnits?: number | null;
+};
+
+export const updateListing = (id: string, changes: { priceMinor?: number; stock?: number; status?: ListingStatus } & AffiliateChanges) =>
   apiFetch<ListingDetail>(`/api/listings/${at(id)}`, { method: 'PATCH', body: changes });
 
 /** The file goes as raw bytes with its own content type (PNG, JPEG or WebP, up to 5 MB). */

@@ -1,9 +1,11 @@
-import type { ListingSummary } from '@hawker/shared';
+import type { ListingDetail, ListingSummary } from '@hawker/shared';
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { errorMessage } from '../api.js';
-import { createListing, updateListing, uploadListingImage, type ListingStatus } from './api.js';
+import { formatPercent, parsePercent, parseWhole } from '../brand/terms.js';
+import { createListing, getListing, updateListing, uploadListingImage, type AffiliateChanges, type ListingStatus } from './api.js';
 import { ListingFeed } from './listing-feed.svelte.js';
 import { validateListingForm, type ListingField, type ListingForm } from './listing-form.js';
+import { parseMoneyInput } from './money.js';
 
 /** A row of the seller's listing table: browse answers only active listings, edits tell us the rest. */
 export type SellerListing = ListingSummary & { status: ListingStatus };
@@ -11,7 +13,45 @@ export type SellerListing = ListingSummary & { status: ListingStatus };
 export type ListingChanges = { priceMinor?: number; stock?: number; status?: ListingStatus };
 
 /** Field errors point at the form's inputs; an api refusal goes to `createError` with no field errors. */
-export type CreateOutcome = { ok: true } | { ok: false; errors: Partial<Record<ListingField | 'image', string>> };
+export type CreateOutcome = { ok: true } | { ok: false; errors: Partial<Record<ListingField | 'image' | 'affiliate', string>> };
+
+/** The seller's offer to creators as typed: a commission in per cent, and optional limits on creators' flash deals. */
+export interface AffiliateForm {
+  rate: string;
+  minDealPrice: string;
+  maxDealUnits: string;
+}
+
+export type Affiliate = ListingDetail['affiliate'];
+
+export const emptyAffiliateForm = (): AffiliateForm => ({ rate: '', minDealPrice: '', maxDealUnits: '' });
+
+/** The api's limits (shared/src/catalog.ts): 0.01 to 50 %, a deal price floor up to the price cap, 1 to 100,000 units. */
+export function validateAffiliate(
+  form: AffiliateForm,
+  currency: string,
+): { ok: true; changes: Required<AffiliateChanges> & { affiliateRateBps: number } } | { ok: false; error: string } {
+  const rate = parsePercent(form.rate, { minBps: 1, maxBps: 5000 });
+  if (!rate.ok) return { ok: false, error: `Commission: ${rate.error}` };
+  let minDeal: number | null = null;
+  if (form.minDealPrice.trim()) {
+    const parsed = parseMoneyInput(form.minDealPrice, currency, { maxMinor: 2_000_000_000 });
+    if (!parsed.ok) return { ok: false, error: `Lowest deal price: ${parsed.error}` };
+    minDeal = parsed.minor;
+  }
+  let maxUnits: number | null = null;
+  if (form.maxDealUnits.trim()) {
+    const parsed = parseWhole(form.maxDealUnits, 1, 100_000);
+    if (!parsed.ok) return { ok: false, error: `Most units per deal: ${parsed.error}` };
+    maxUnits = parsed.value;
+  }
+  return { ok: true, changes: { affiliateRateBps: rate.bps, affiliateMinDealPriceMinor: minDeal, affiliateMaxDealUnits: maxUnits } };
+}
+
+/** "Offered to creators at 10 %" or "Not offered to creators". */
+export function affiliateText(affiliate: Affiliate): string {
+  return affiliate ? `Offered to creators at ${formatPercent(affiliate.rateBps)} commission` : 'Not offered to creators';
+}
 
 /** Image types the api takes (it checks the bytes too). */
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
@@ -39,6 +79,12 @@ export class SellerListings {
 
   readonly #edited = new SvelteMap<string, SellerListing>();
   readonly #pending = new SvelteSet<string>();
+  readonly #affiliates = new SvelteMap<string, Affiliate>();
+
+  /** Each listing's offer to creators, once read (the catalogue's summaries do not carry it). */
+  get affiliates(): ReadonlyMap<string, Affiliate> {
+    return this.#affiliates;
+  }
 
   /** Created or edited here: newest answer from the api, by id. */
   get edited(): ReadonlyMap<string, SellerListing> {
@@ -67,19 +113,37 @@ export class SellerListings {
     this.feed.abort();
   }
 
-  /** Validates, creates, then uploads the image if one was chosen. Field errors come back for the form. */
-  async create(shopId: string, form: ListingForm, image: File | null): Promise<CreateOutcome> {
+  /**
+   * Validates, creates, then uploads the image if one was chosen. Field errors come back for the form.
+   * An affiliate form with a commission offers the new listing to creators.
+   */
+  async create(
+    shopId: string,
+    form: ListingForm,
+    image: File | null,
+    affiliate: AffiliateForm = emptyAffiliateForm(),
+  ): Promise<CreateOutcome> {
     const result = validateListingForm(form);
     const imageError = image ? imageProblem(image) : null;
-    if (!result.ok || imageError) {
-      return { ok: false, errors: { ...(result.ok ? {} : result.errors), ...(imageError ? { image: imageError } : {}) } };
+    const offered = affiliate.rate.trim() ? validateAffiliate(affiliate, form.currency) : null;
+    const affiliateError = offered && !offered.ok ? offered.error : null;
+    if (!result.ok || imageError || affiliateError) {
+      return {
+        ok: false,
+        errors: {
+          ...(result.ok ? {} : result.errors),
+          ...(imageError ? { image: imageError } : {}),
+          ...(affiliateError ? { affiliate: affiliateError } : {}),
+        },
+      };
     }
     if (this.creating) return { ok: false, errors: {} };
     this.creating = true;
     this.createError = null;
     try {
-      const listing = await createListing({ shopId, ...result.body });
+      const listing = await createListing({ shopId, ...result.body, ...(offered?.ok ? offered.changes : {}) });
       this.#remember({ ...listing });
+      this.#affiliates.set(listing.id, listing.affiliate);
       this.created = [listing.id, ...this.created];
       if (image) await this.upload(listing.id, image);
       return { ok: true };
@@ -93,6 +157,49 @@ export class SellerListings {
 
   update(id: string, changes: ListingChanges): Promise<boolean> {
     return this.#act(id, async () => this.#remember(await updateListing(id, changes)), 'Saved.');
+  }
+
+  /** Reads the listing's offer to creators (once); undefined when it could not be read (the row shows why). */
+  async loadAffiliate(id: string): Promise<Affiliate | undefined> {
+    if (this.#affiliates.has(id)) return this.#affiliates.get(id);
+    let found: Affiliate | undefined;
+    await this.#act(
+      id,
+      async () => {
+        found = (await getListing(id)).affiliate;
+        this.#affiliates.set(id, found);
+      },
+      null,
+    );
+    return found;
+  }
+
+  /** Offers the listing to creators at this commission (and deal limits), or changes the offer. */
+  setAffiliate(id: string, form: AffiliateForm): Promise<boolean> {
+    const row = this.rows.find((l) => l.id === id);
+    const checked = validateAffiliate(form, row?.currency ?? 'USD');
+    if (!checked.ok) {
+      this.#set('rowErrors', id, checked.error);
+      this.#set('rowNotices', id, null);
+      return Promise.resolve(false);
+    }
+    return this.#act(
+      id,
+      async () => this.#rememberDetail(await updateListing(id, checked.changes)),
+      `Offered to creators at ${formatPercent(checked.changes.affiliateRateBps)} commission.`,
+    );
+  }
+
+  /** Switches the offer to creators off. */
+  stopAffiliate(id: string): Promise<boolean> {
+    return this.#act(
+      id,
+      async () =>
+        this.#rememberDetail(
+          await updateListing(id, { affiliateRateBps: null, affiliateMinDealPriceMinor: null, affiliateMaxDealUnits: null }),
+        ),
+      'No longer offered to creators.',
+    );
   }
 
   upload(id: string, file: File): Promise<boolean> {
@@ -118,7 +225,12 @@ export class SellerListings {
     this.#edited.set(id, { id, title, priceMinor, currency, stock, category, imageUrl, shop, status });
   }
 
-  async #act(id: string, action: () => Promise<void>, notice: string): Promise<boolean> {
+  #rememberDetail(listing: ListingDetail): void {
+    this.#remember(listing);
+    this.#affiliates.set(listing.id, listing.affiliate);
+  }
+
+  async #act(id: string, action: () => Promise<void>, notice: string | null): Promise<boolean> {
     if (this.pending.has(id)) return false;
     this.#pending.add(id);
     this.#set('rowErrors', id, null);
