@@ -112,6 +112,14 @@ describe('a sponsorship from offer to release', () => {
 
     await goLive(api, streamId);
     expect((await new HttpClient(api.url).get(`/api/streams/${streamId}`)).body.sponsor).toEqual({ companyName: 'Glow Labs' });
+    // The studio offers the sponsor's products at the sponsorship's rate; only to the creator.
+    const showable = (await creator.client.get(`/api/streams/${streamId}/showable`)).body.data as { id: string }[];
+    expect(showable.find((l) => l.id === brandListing)).toMatchObject({
+      source: 'sponsor',
+      commissionBps: 2000,
+      shop: { name: 'Glow Labs store' },
+    });
+    expect((await brand.client.get(`/api/streams/${streamId}/showable`)).status).toBe(403);
     const host = await socketIn(creator.client.cookieHeader, streamId);
     expect((await host.timeout(5000).emitWithAck('pin:set', { streamId, listingIds: [brandListing] })).ok).toBe(true);
     const [viewer] = await createBuyers(api, 1, 'glow-fan');

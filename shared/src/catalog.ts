@@ -138,3 +138,19 @@ export const cartSchema = z.object({
 });
 export type Cart = z.infer<typeof cartSchema>;
 export const setCartItemBodySchema = z.object({ listingId: idSchema, quantity: z.number().int().min(0).max(100) }).strict();
+
+/**
+ * A listing a creator may show in one of their streams: their own, the
+ * sponsor's (the show is sponsored; commission at the sponsorship's rate), or
+ * one its shop offers to creators (commission at the shop's rate, with its
+ * deal limits).
+ */
+export const showableListingSchema = listingSummarySchema.extend({
+  source: z.enum(['own', 'sponsor', 'affiliate']),
+  /** The creator's commission on each sale in this show, in basis points (null: their own listing). */
+  commissionBps: z.number().int().nullable(),
+  minDealPriceMinor: z.number().int().nullable(),
+  maxDealUnits: z.number().int().nullable(),
+});
+export type ShowableListing = z.infer<typeof showableListingSchema>;
+export const showableListingsSchema = z.object({ data: z.array(showableListingSchema) });

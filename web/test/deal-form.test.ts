@@ -28,6 +28,18 @@ describe('validateDealForm', () => {
     expect(validateDealForm(form({ price: '12.345' }), listing)).toMatchObject({ ok: false, errors: { price: expect.any(String) } });
   });
 
+  it("keeps to an offering shop's lowest deal price and most units per deal", () => {
+    const offered = { ...listing, minDealPriceMinor: 2000, maxDealUnits: 3 };
+    expect(validateDealForm(form({ price: '19.99' }), offered)).toMatchObject({
+      ok: false,
+      errors: {
+        price: 'The shop allows deals from $20.00.',
+        quantity: expect.stringContaining('1 to 3 units (what the shop allows per deal)'),
+      },
+    });
+    expect(validateDealForm(form({ price: '20', quantity: '3' }), offered)).toMatchObject({ ok: true, launch: { dealPriceMinor: 2000 } });
+  });
+
   it('takes no more units than the listing has, and a limit and duration the api accepts', () => {
     expect(validateDealForm(form({ quantity: '9' }), listing)).toMatchObject({
       ok: false,

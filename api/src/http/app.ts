@@ -103,7 +103,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
       ...sponsorshipRoutes(services.brands, services.sponsorships, services.metrics),
       ...catalogRoutes(services.catalog, services.images, services.reviews, services.discovery),
       ...shopRoutes(services.catalog, services.carts, services.reviews),
-      ...streamRoutes(services.streams, opts.mediaTokenSecret, services.discovery),
+      ...streamRoutes(services.streams, opts.mediaTokenSecret, services.discovery, services.pins),
       ...orderRoutes(services.orders),
       ...settlementRoutes(services.settlement, services.earnings),
       ...adminRoutes(services.ledger),

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 
 const pinView = {
   listingId: true,
@@ -14,6 +14,22 @@ const pinView = {
     },
   },
 } as const;
+
+const showableView = {
+  id: true,
+  title: true,
+  priceMinor: true,
+  currency: true,
+  stock: true,
+  category: true,
+  affiliateRateBps: true,
+  affiliateMinDealPriceMinor: true,
+  affiliateMaxDealUnits: true,
+  shop: { select: { id: true, name: true } },
+  images: { select: { storageKey: true }, orderBy: { position: 'asc' as const }, take: 1 },
+} as const;
+
+export type ShowableRow = Prisma.ListingGetPayload<{ select: typeof showableView }>;
 
 export class PinRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -51,6 +67,35 @@ export class PinRepository {
       },
       select: { id: true },
     });
+  }
+
+  /**
+   * What a creator may show in a stream, each group newest first and capped at
+   * `perGroup`: their own active listings, the sponsor's (when an accepted
+   * sponsorship covers this stream; at its commission), and listings offered
+   * to creators by other shops.
+   */
+  async showable(creatorId: string, streamId: string, perGroup: number) {
+    const sponsorship = await this.prisma.sponsorship.findFirst({
+      where: { creatorId, status: 'accepted', streams: { some: { streamId } } },
+      select: { brandId: true, commissionBps: true },
+    });
+    const pick = (where: Prisma.ListingWhereInput) =>
+      this.prisma.listing.findMany({
+        where: { status: 'active', ...where },
+        select: showableView,
+        orderBy: { createdAt: 'desc' },
+        take: perGroup,
+      });
+    const [own, sponsor, affiliate] = await Promise.all([
+      pick({ shop: { ownerId: creatorId } }),
+      sponsorship ? pick({ shop: { ownerId: sponsorship.brandId } }) : [],
+      pick({
+        affiliateRateBps: { not: null },
+        shop: { ownerId: { notIn: [creatorId, ...(sponsorship ? [sponsorship.brandId] : [])] } },
+      }),
+    ]);
+    return { own, sponsor, affiliate, sponsorCommissionBps: sponsorship?.commissionBps ?? 0 };
   }
 
   /** Listings among `ids` that belong to a shop of `ownerId` and are active. */

@@ -1,11 +1,18 @@
-import type { PinnedProduct } from '@hawker/shared';
+import type { CurrencyCode, PinnedProduct, ShowableListing } from '@hawker/shared';
 import { AppError } from '../errors.js';
 import type { ChatRepository } from '../repositories/chat.repository.js';
-import type { PinRepository } from '../repositories/pin.repository.js';
+import type { PinRepository, ShowableRow } from '../repositories/pin.repository.js';
 import type { Principal } from './auth.service.js';
 import type { DomainEvents } from './domain-events.js';
 
-/** The creator pins their own listings over the video; late joiners get the pins in the join ack. */
+/** Each group of showable listings (own, sponsor's, offered to creators) is capped at this many, newest first. */
+const SHOWABLE_PER_GROUP = 100;
+
+/**
+ * The creator pins listings over the video (their own, the sponsor's in a
+ * sponsored show, or ones offered to creators); late joiners get the pins in
+ * the join ack.
+ */
 export class PinService {
   constructor(
     private readonly pins: PinRepository,
@@ -29,6 +36,36 @@ export class PinService {
     const pins = await this.current(streamId);
     this.events.emit('pin.changed', { streamId, pins });
     return pins;
+  }
+
+  /** The listings the creator may pin or put on a deal in this stream, with the commission each earns them. */
+  async showable(principal: Principal | null, streamId: string): Promise<{ data: ShowableListing[] }> {
+    if (!principal) throw AppError.unauthenticated();
+    const stream = await this.streams.streamOwner(streamId);
+    if (!stream) throw AppError.notFound('Stream');
+    if (stream.creatorId !== principal.userId) throw AppError.forbidden('Only the creator sees what they can show.');
+    const groups = await this.pins.showable(principal.userId, streamId, SHOWABLE_PER_GROUP);
+    const view = (row: ShowableRow, source: ShowableListing['source'], commissionBps: number | null): ShowableListing => ({
+      id: row.id,
+      title: row.title,
+      priceMinor: row.priceMinor,
+      currency: row.currency as CurrencyCode,
+      stock: row.stock,
+      category: row.category,
+      imageUrl: row.images[0] ? this.imageUrl(row.images[0].storageKey) : null,
+      shop: row.shop,
+      source,
+      commissionBps,
+      minDealPriceMinor: source === 'affiliate' ? row.affiliateMinDealPriceMinor : null,
+      maxDealUnits: source === 'affiliate' ? row.affiliateMaxDealUnits : null,
+    });
+    return {
+      data: [
+        ...groups.own.map((r) => view(r, 'own', null)),
+        ...groups.sponsor.map((r) => view(r, 'sponsor', groups.sponsorCommissionBps)),
+        ...groups.affiliate.map((r) => view(r, 'affiliate', r.affiliateRateBps)),
+      ],
+    };
   }
 
   /** A pinned listing was edited: every live room showing it gets the new card (price, stock, title) at once. */

@@ -1,4 +1,4 @@
-import type { CreateStreamBody, MediaTokenResponse, StreamDetail, StreamSales } from '@hawker/shared';
+import type { CreateStreamBody, MediaTokenResponse, ShowableListing, StreamDetail, StreamSales } from '@hawker/shared';
 import { apiFetch } from './api.js';
 
 // The stream endpoints the studio and the players use, in one place so pages
@@ -25,6 +25,11 @@ export function endStream(id: string): Promise<StreamDetail> {
 }
 
 /** The creator's live sales figures for one of their streams (403 for anyone else). */
+/** What the creator may pin or put on a deal in their stream: their own listings, the sponsor's, ones offered to creators. */
+export async function fetchShowableListings(id: string, signal?: AbortSignal): Promise<ShowableListing[]> {
+  return (await apiFetch<{ data: ShowableListing[] }>(`${streamPath(id)}/showable`, { signal })).data;
+}
+
 export function fetchStreamSales(id: string, signal?: AbortSignal): Promise<StreamSales> {
   return apiFetch<StreamSales>(`${streamPath(id)}/sales`, { signal });
 }

@@ -3,6 +3,7 @@ import {
   discoverSchema,
   mediaEventSchema,
   mediaTokenResponseSchema,
+  showableListingsSchema,
   streamDetailSchema,
   streamIdParamsSchema,
   streamsQuerySchema,
@@ -15,10 +16,16 @@ import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import type { StreamService } from '../../services/stream.service.js';
 import type { DiscoveryService } from '../../services/discovery.service.js';
+import type { PinService } from '../../services/pin.service.js';
 import { route, type AnyRouteSpec } from '../route.js';
 import { timingSafeEqual } from 'node:crypto';
 
-export function streamRoutes(streams: StreamService, internalSecret: string, discovery: DiscoveryService): AnyRouteSpec[] {
+export function streamRoutes(
+  streams: StreamService,
+  internalSecret: string,
+  discovery: DiscoveryService,
+  pins: PinService,
+): AnyRouteSpec[] {
   return [
     route({
       method: 'get',
@@ -129,6 +136,17 @@ export function streamRoutes(streams: StreamService, internalSecret: string, dis
       response: streamSalesSchema,
       errors: [403, 404],
       handler: ({ principal, params }) => streams.sales(principal, params.id),
+    }),
+    route({
+      method: 'get',
+      path: '/streams/:id/showable',
+      summary: "Listings the creator may pin or put on a deal in this stream: their own, the sponsor's, offered to creators (creator only)",
+      tags: ['streams'],
+      auth: 'required',
+      params: streamIdParamsSchema,
+      response: showableListingsSchema,
+      errors: [403, 404],
+      handler: ({ principal, params }) => pins.showable(principal, params.id),
     }),
     route({
       method: 'get',

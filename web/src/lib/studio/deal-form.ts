@@ -1,3 +1,4 @@
+import { formatMoney } from '@hawker/shared';
 import { parseMoneyInput } from '../market/money.js';
 import type { DealLaunch } from '../realtime/deal.svelte.js';
 
@@ -19,6 +20,9 @@ export interface DealListing {
   priceMinor: number;
   currency: string;
   stock: number;
+  /** A shop offering the listing to creators may set a lowest deal price and most units per deal. */
+  minDealPriceMinor?: number | null;
+  maxDealUnits?: number | null;
 }
 
 /** The api's limits (shared/src/deals.ts), checked here to point at the field before a round trip. */
@@ -47,16 +51,19 @@ function wholeNumber(text: string, min: number, max: number): number | null {
  */
 export function validateDealForm(form: DealForm, listing: DealListing | undefined): DealFormResult {
   const errors: Partial<Record<DealField, string>> = {};
-  if (!listing) return { ok: false, errors: { listingId: 'Choose one of your listings.' } };
+  if (!listing) return { ok: false, errors: { listingId: 'Choose a listing.' } };
 
   const price = parseMoneyInput(form.price, listing.currency);
   if (!price.ok) errors.price = price.error;
   else if (price.minor >= listing.priceMinor) errors.price = 'A deal price must be below the list price.';
+  else if (listing.minDealPriceMinor != null && price.minor < listing.minDealPriceMinor)
+    errors.price = `The shop allows deals from ${formatMoney(listing.minDealPriceMinor, listing.currency)}.`;
 
-  const maxUnits = Math.min(DEAL_LIMITS.maxQuantity, listing.stock);
+  const maxUnits = Math.min(DEAL_LIMITS.maxQuantity, listing.stock, listing.maxDealUnits ?? Number.MAX_SAFE_INTEGER);
   const quantity = wholeNumber(form.quantity, 1, Math.max(1, maxUnits));
   if (listing.stock < 1) errors.quantity = 'This listing is out of stock.';
-  else if (quantity === null) errors.quantity = `Enter 1 to ${maxUnits.toLocaleString('en-US')} units (what the listing has in stock).`;
+  else if (quantity === null)
+    errors.quantity = `Enter 1 to ${maxUnits.toLocaleString('en-US')} units (${maxUnits < listing.stock ? 'what the shop allows per deal' : 'what the listing has in stock'}).`;
 
   const perBuyer = wholeNumber(form.perBuyerLimit, 1, DEAL_LIMITS.maxPerBuyer);
   if (perBuyer === null) errors.perBuyerLimit = `Enter a limit of 1 to ${DEAL_LIMITS.maxPerBuyer} per buyer.`;

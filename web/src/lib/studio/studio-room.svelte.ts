@@ -1,42 +1,34 @@
-import type { ListingSummary, StreamSales } from '@hawker/shared';
+import type { ShowableListing, StreamSales } from '@hawker/shared';
 import { ApiError, errorMessage } from '../api.js';
-import { fetchListings } from '../catalog.js';
 import { poll } from '../poll.js';
 import { RoomConnection } from '../realtime/room.svelte.js';
 import { Resource } from '../resource.svelte.js';
-import { fetchStreamSales } from '../streams.js';
+import { fetchShowableListings, fetchStreamSales } from '../streams.js';
 
 /** Sales figures refresh this often while the show runs: fresh enough to react to a deal, cheap for the api. */
 const SALES_POLL_MS = 5_000;
-/** The catalogue's page cap; a creator with more active listings sees their newest this many. */
-const LISTINGS_PER_SHOP = 100;
 
 /**
  * The creator's side of their live room: the same RoomConnection viewers use
  * (chat, pins, the running deal, moderation) plus what only the creator
- * needs: their own active listings to pin or put on a deal, and the show's
+ * needs: the listings they may pin or put on a deal (their own, the sponsor's
+ * in a sponsored show, ones shops offer to creators), and the show's
  * sales figures. The server checks ownership of every action.
  */
 export class StudioRoom {
   readonly room: RoomConnection;
-  readonly listings: Resource<ListingSummary[]>;
+  readonly listings: Resource<ShowableListing[]>;
   sales = $state.raw<StreamSales | null>(null);
   salesError = $state<string | null>(null);
 
   #stopSales: (() => void) | null = null;
 
-  constructor(
-    readonly streamId: string,
-    shopIds: string[],
-  ) {
+  constructor(readonly streamId: string) {
     this.room = new RoomConnection(streamId);
-    this.listings = new Resource(async (signal) => {
-      const pages = await Promise.all(shopIds.map((shopId) => fetchListings({ shopId, limit: LISTINGS_PER_SHOP, sort: 'newest' }, signal)));
-      return pages.flatMap((page) => page.data);
-    });
+    this.listings = new Resource((signal) => fetchShowableListings(streamId, signal));
   }
 
-  listing(id: string): ListingSummary | undefined {
+  listing(id: string): ShowableListing | undefined {
     return this.listings.data?.find((l) => l.id === id);
   }
 
