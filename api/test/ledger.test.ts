@@ -40,7 +40,7 @@ describe('ledger transfers', () => {
     const prisma = api.services.db.prisma;
     const user = randomUUID();
     await prisma.user.create({ data: { id: user, email: `${user}@ledger.test`, passwordHash: 'x', displayName: 'L' } });
-    const funding = accounts.brandFunding(user, 'USD');
+    const funding = accounts.brandCard(user, 'USD');
     const seller = accounts.sellerAvailable(user, 'USD');
     const drain = accounts.payoutsClearing('USD');
     await ledger.post(prisma, {
@@ -79,7 +79,7 @@ describe('ledger transfers', () => {
       kind: 'adjustment' as const,
       idempotencyKey: k,
       entries: [
-        { account: accounts.brandFunding(randomUUID(), 'USD'), amount: -1n },
+        { account: accounts.brandCard(randomUUID(), 'USD'), amount: -1n },
         { account: accounts.payoutsClearing('USD'), amount: 1n },
       ],
     };
@@ -129,7 +129,7 @@ describe('standalone transfers (group-committed)', () => {
 
   it('commits concurrent transfers together; one that breaks a floor fails alone', async () => {
     const owner = await user('batch');
-    const funding = accounts.brandFunding(owner, 'USD');
+    const funding = accounts.brandCard(owner, 'USD');
     const wallet = accounts.sellerAvailable(owner, 'USD');
     const drain = accounts.payoutsClearing('USD');
     // 40 deposits of 10 and, racing them, 60 withdrawals of 10 from a wallet that starts empty:
@@ -177,7 +177,7 @@ describe('standalone transfers (group-committed)', () => {
       kind: 'adjustment' as const,
       idempotencyKey: key,
       entries: [
-        { account: accounts.brandFunding(owner, 'USD'), amount: -5n },
+        { account: accounts.brandCard(owner, 'USD'), amount: -5n },
         { account: accounts.payoutsClearing('USD'), amount: 5n },
       ],
     };
@@ -190,7 +190,7 @@ describe('standalone transfers (group-committed)', () => {
 
   it('a transfer on the lean SQL path inside a transaction rolls back with it', async () => {
     const owner = await user('leantx');
-    const funding = accounts.brandFunding(owner, 'USD');
+    const funding = accounts.brandCard(owner, 'USD');
     const wallet = accounts.sellerAvailable(owner, 'USD');
     const sql = api.services.db.sql;
     await expect(

@@ -54,7 +54,8 @@ describe('npm start (embedded defaults)', () => {
     const { user } = await client.login('creator@hawker.test');
     expect(user.email).toBe('creator@hawker.test');
     const listings = await client.get('/api/listings?limit=100');
-    expect(listings.body.data).toHaveLength(50);
+    // 50 in the two demo shops, 2 in the demo brand's (demo-partnerships.ts).
+    expect(listings.body.data).toHaveLength(52);
 
     // Buying on the embedded database: checkout, the lean-SQL payment capture and escrow on PGlite.
     const buyer = new HttpClient(base);

@@ -23,7 +23,7 @@ const catalog: Record<string, string[]> = {
 };
 const variants = ['Classic', 'Limited'];
 
-/** Seeds the demo accounts, two shops and 50 listings. Safe to call twice: it does nothing the second time. */
+/** Seeds the demo accounts, two shops and their 50 listings. Safe to call twice: it does nothing the second time. */
 export async function seedDemoData(prisma: PrismaClient): Promise<{ seeded: boolean }> {
   const existing = await prisma.user.findUnique({ where: { email: 'creator@hawker.test' }, select: { id: true } });
   if (existing) return { seeded: false };
