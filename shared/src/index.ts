@@ -13,3 +13,4 @@ export * from './deals.js';
 export * from './creators.js';
 export * from './notifications.js';
 export * from './sponsorships.js';
+export * from './ads.js';

@@ -138,4 +138,6 @@ export type SponsorshipReport = z.infer<typeof sponsorshipReportSchema>;
 
 export const clientEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('product.open'), streamId: idSchema, listingId: idSchema }).strict(),
+  /** A sponsored card was at least half visible for a second: its decision token, counted once. */
+  z.object({ type: z.literal('ad.impression'), token: z.string().min(10).max(1000) }).strict(),
 ]);

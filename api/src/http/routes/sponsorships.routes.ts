@@ -178,7 +178,7 @@ export function sponsorshipRoutes(brands: BrandService, sponsorships: Sponsorshi
       status: 202,
       response: z.object({ ok: z.literal(true) }),
       handler({ body }) {
-        metrics.productOpened(body.streamId, body.listingId);
+        if (body.type === 'product.open') metrics.productOpened(body.streamId, body.listingId);
         return { ok: true as const };
       },
     }),
