@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { adPlacementSchema, adPlacements, currencySchema, type AdPlacement } from '@hawker/shared';
 import { z } from 'zod';
 
 /** Repository root, for defaults such as ./data and web/dist. */
@@ -16,6 +17,8 @@ const optionalUrl = z
   .optional();
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const DEFAULT_AD_RESERVES: Record<AdPlacement, number> = { search: 20, home: 15, live_now: 25, related: 10 };
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -96,6 +99,15 @@ const envSchema = z.object({
     .default(200 * 1024 * 1024),
   // Chat fan-out coalescing window per room; 0 sends one chat:message per message.
   CHAT_BATCH_MS: z.coerce.number().int().min(0).max(2000).default(100),
+  // Ads: the one currency bids, budgets and ad balances are in; the least a click may cost per placement
+  // (minor units, e.g. "search=20,home=15,live_now=25,related=10"); the trust score a shop needs to advertise.
+  AD_CURRENCY: currencySchema.default('USD'),
+  AD_RESERVES: z
+    .string()
+    .trim()
+    .transform((v, ctx) => parseReserves(v, ctx))
+    .default(DEFAULT_AD_RESERVES),
+  AD_MIN_TRUST: z.coerce.number().min(0).max(100).default(60),
 });
 
 export type ApiConfig = {
@@ -131,7 +143,10 @@ export type ApiConfig = {
   schedulerIntervalMs: number;
   /** Window in which a busy room's chat messages are coalesced into one chat:batch; 0 = off. */
   chatBatchMs: number;
+  ads: AdsConfig;
 };
+
+export type AdsConfig = { currency: string; reserves: Record<AdPlacement, number>; minTrust: number };
 
 /** false (trust nothing), a number of proxy hops, or the proxies' addresses and subnets (proxy-addr syntax). */
 export type TrustProxy = false | number | string[];
@@ -215,6 +230,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     autoReleaseMs: e.AUTO_RELEASE_DAYS * 86_400_000,
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_SECONDS * 1000,
     chatBatchMs: e.CHAT_BATCH_MS,
+    ads: { currency: e.AD_CURRENCY, reserves: e.AD_RESERVES, minTrust: e.AD_MIN_TRUST },
   };
 }
 
@@ -235,6 +251,23 @@ function parseOrigins(value: string, ctx: z.RefinementCtx): string[] | undefined
     origins.push(url.origin);
   }
   return origins;
+}
+
+/** "search=20,home=15": placements not named keep their default reserve. */
+function parseReserves(value: string | Record<AdPlacement, number>, ctx: z.RefinementCtx): Record<AdPlacement, number> {
+  if (typeof value !== 'string') return value;
+  const reserves = { ...DEFAULT_AD_RESERVES };
+  for (const part of value.split(',').filter((p) => p.trim() !== '')) {
+    const [name, amount] = part.split('=').map((v) => v.trim());
+    const placement = adPlacementSchema.safeParse(name);
+    const minor = Number(amount);
+    if (!placement.success || !Number.isInteger(minor) || minor < 1 || minor > 1_000_000) {
+      ctx.addIssue({ code: 'custom', message: `"${part}": use placement=minor units, placements ${adPlacements.join(', ')}` });
+      return z.NEVER;
+    }
+    reserves[placement.data] = minor;
+  }
+  return reserves;
 }
 
 const namedSubnets = new Set(['loopback', 'linklocal', 'uniquelocal']);

@@ -20,6 +20,7 @@ export const notificationKinds = [
   'sponsorship.answer',
   'payout.paid',
   'account.security',
+  'ads.low_balance',
 ] as const;
 export const notificationKindSchema = z.enum(notificationKinds);
 export type NotificationKind = z.infer<typeof notificationKindSchema>;

@@ -21,6 +21,7 @@ export const KIND_LABELS: Record<NotificationKind, string> = {
   'sponsorship.answer': 'A creator answers your sponsorship offer',
   'payout.paid': 'A payout is sent to you',
   'account.security': 'Security notices about your account',
+  'ads.low_balance': 'Your ad balance runs low (less than a day of your campaigns)',
 };
 
 /** A kind this build has no label for (a newer api) still gets a readable line. */
