@@ -74,6 +74,7 @@ import { SponsorshipRepository } from './repositories/sponsorship.repository.js'
 import { SponsorshipReportRepository } from './repositories/sponsorship-report.repository.js';
 import { RoomVisitRepository } from './repositories/room-visit.repository.js';
 import { followsRoom, optoutRoom } from './realtime/admission.js';
+import { createAds, type Ads } from './ads-wiring.js';
 
 /** Everything the http and realtime layers may call, built once per process. */
 export type Services = {
@@ -108,6 +109,7 @@ export type Services = {
   notifications: NotificationService;
   mailer: Mailer;
   accounts: AccountService;
+  ads: Ads;
   /** Rooms a logged-in person's sockets join besides their own (followed creators, opted-out kinds). */
   personalRooms(userId: string): Promise<string[]>;
   /** Background work (fan-out, mail) starts here, after the node is up. */
@@ -214,6 +216,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     new RoomVisits(new RoomVisitRepository(db.prisma), logger.child({ component: 'room-visits' })),
     metrics,
   );
+  const ads = await createAds(config, db, redis, ledgerRepo, payments, notifications, imageUrl, logger.child({ component: 'ads' }));
   const scheduler = new Scheduler(
     config.schedulerIntervalMs,
     [
@@ -222,6 +225,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
       { name: 'deals.reconcileGates', run: () => deals.reconcileGates() },
       { name: 'refunds.retry', run: () => refunds.retry() },
       { name: 'sponsorships.release', run: () => sponsorships.releaseDue() },
+      { name: 'ads.purgeAuctionLog', run: () => ads.server.purgeAuctionLog() },
     ],
     logger.child({ component: 'scheduler' }),
   );
@@ -266,8 +270,10 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
       const [creators, optedOut] = await Promise.all([creatorRepo.followedUnmuted(userId), notifications.optedOut(userId)]);
       return [...creators.map(followsRoom), ...optedOut.map(optoutRoom)];
     },
+    ads,
     start() {
       scheduler.start();
+      void ads.server.start();
       notifications.start();
       mailer.start();
     },
@@ -283,7 +289,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     reviews: new ReviewService(new ReviewRepository(db.prisma)),
     carts: new CartService(new CartRepository(db.prisma), orders, imageUrl),
     settlement: new SettlementService(settlementRepo, payments, refunds, notices),
-    ledger: new LedgerService(() => checkLedger(db.prisma)),
+    ledger: new LedgerService(async () => [...(await checkLedger(db.prisma)), ...(await ads.check())]),
     idempotency,
     scheduler,
     rooms,
@@ -293,6 +299,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     close() {
       closed ??= (async () => {
         await scheduler.stop();
+        await ads.close();
         await notifications.close();
         await mailer.close();
         deals.close();

@@ -193,7 +193,9 @@ export const adAccountSchema = z.object({
   ),
   trustThreshold: z.number().int(),
   reserves: z.record(adPlacementSchema, z.number().int()),
-  topUps: z.array(z.object({ id: z.string(), amountMinor: z.number().int(), source: z.enum(['card', 'wallet']), createdAt: z.iso.datetime() })),
+  topUps: z.array(
+    z.object({ id: z.string(), amountMinor: z.number().int(), source: z.enum(['card', 'wallet']), createdAt: z.iso.datetime() }),
+  ),
 });
 export type AdAccount = z.infer<typeof adAccountSchema>;
 
@@ -324,7 +326,9 @@ export const adInsightSchema = z.object({
 });
 export type AdInsight = z.infer<typeof adInsightSchema>;
 
-export const adSimulateQuerySchema = z.object({ placement: adPlacementSchema, bidMinor: z.coerce.number().int().min(1).max(2_147_483_647) }).strict();
+export const adSimulateQuerySchema = z
+  .object({ placement: adPlacementSchema, bidMinor: z.coerce.number().int().min(1).max(2_147_483_647) })
+  .strict();
 
 const simulatedSchema = z.object({
   impressions: z.number(),

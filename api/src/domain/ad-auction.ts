@@ -74,16 +74,22 @@ export function minBidToBeat(score: number, quality: number): number {
  * insertion into a short sorted array, so a 10,000-candidate page view costs
  * one comparison for almost every candidate and no sort of the whole set.
  */
-export class TopCandidates {
+export class TopCandidates<C extends AuctionCandidate = AuctionCandidate> {
   readonly #keep: number;
-  readonly #items: (AuctionCandidate & { score: number })[] = [];
+  readonly #items: (C & { score: number })[] = [];
 
   constructor(keep: number) {
     this.#keep = keep;
   }
 
-  offer(candidate: AuctionCandidate): void {
-    const entry = { ...candidate, score: candidate.bidMinor * candidate.quality };
+  /** Whether a candidate with this score could enter: callers skip building the ones that cannot. */
+  admits(score: number, bidMinor: number, adId: string, bidId: string): boolean {
+    const items = this.#items;
+    return items.length < this.#keep || outranks({ score, bidMinor, adId, bidId }, items[items.length - 1]!);
+  }
+
+  offer(candidate: C, score = candidate.bidMinor * candidate.quality): void {
+    const entry = { ...candidate, score };
     const items = this.#items;
     if (items.length === this.#keep && !outranks(entry, items[items.length - 1]!)) return;
     const same = items.findIndex((i) => i.targetId === entry.targetId);
@@ -102,7 +108,7 @@ export class TopCandidates {
   }
 
   /** Slots and prices: the first `slots` are shown, each priced against the one below it. */
-  rank(slots: number, reserveMinor: number): RankedCandidate[] {
+  rank(slots: number, reserveMinor: number): (C & RankedCandidate)[] {
     const items = this.#items;
     return items.map((c, i) => {
       const shown = i < slots;

@@ -15,7 +15,8 @@ export type LedgerAccountKind =
   | 'brand_funding'
   | 'creator_earnings'
   | 'sponsorship_escrow'
-  | 'brand_card';
+  | 'brand_card'
+  | 'ad_revenue';
 
 export type AccountRef = {
   code: string;
@@ -106,6 +107,15 @@ export const accounts = {
   sponsorshipEscrow: (sponsorshipId: string, currency: string): AccountRef => ({
     code: `escrow:sponsorship:${sponsorshipId}:${currency}`,
     kind: 'sponsorship_escrow',
+    currency,
+    ownerId: null,
+    orderId: null,
+    floor: 0n,
+  }),
+  /** What billed ad clicks earned the platform, less invalid-click credits. */
+  adRevenue: (currency: string): AccountRef => ({
+    code: `ad_revenue:${currency}`,
+    kind: 'ad_revenue',
     currency,
     ownerId: null,
     orderId: null,

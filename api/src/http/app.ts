@@ -14,6 +14,7 @@ import { authRoutes } from './routes/auth.routes.js';
 import { creatorRoutes } from './routes/creators.routes.js';
 import { notificationRoutes } from './routes/notifications.routes.js';
 import { sponsorshipRoutes } from './routes/sponsorships.routes.js';
+import { adRoutes } from './routes/ads.routes.js';
 import { catalogRoutes } from './routes/catalog.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { streamRoutes } from './routes/streams.routes.js';
@@ -100,7 +101,8 @@ export function createApp(services: Services, opts: AppOptions): Express {
       ...authRoutes(services.auth, services.accounts, opts.cookieSecure),
       ...creatorRoutes(services.creators, services.images),
       ...notificationRoutes(services.notifications, services.mailer),
-      ...sponsorshipRoutes(services.brands, services.sponsorships, services.metrics),
+      ...sponsorshipRoutes(services.brands, services.sponsorships),
+      ...adRoutes(services.ads.campaigns, services.ads.account, services.ads.server, services.metrics, opts.cookieSecure),
       ...catalogRoutes(services.catalog, services.images, services.reviews, services.discovery),
       ...shopRoutes(services.catalog, services.carts, services.reviews),
       ...streamRoutes(services.streams, opts.mediaTokenSecret, services.discovery, services.pins),

@@ -5,7 +5,11 @@ export type LedgerProblem =
   | { kind: 'balance_drift'; code: string; balance: string; fromEntries: string }
   | { kind: 'below_floor'; code: string; balance: string; floor: string }
   | { kind: 'escrow_mismatch'; orderId: string; status: string; escrow: string; expected: string }
-  | { kind: 'orphan_entry'; entryId: string; transferId: string; accountId: string };
+  | { kind: 'orphan_entry'; entryId: string; transferId: string; accountId: string }
+  /** A campaign's spend differs from its billed, uncredited clicks or from its days' spend. */
+  | { kind: 'ad_spend_mismatch'; campaignId: string; spent: string; clicks: string; days: string }
+  /** Ad revenue differs from what billed, uncredited clicks charged. */
+  | { kind: 'ad_revenue_mismatch'; revenue: string; clicks: string };
 
 /**
  * The ledger's self-check, all in SQL: every transfer sums to zero, every

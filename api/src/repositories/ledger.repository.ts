@@ -35,7 +35,9 @@ export type TransferKind =
   | 'sponsorship'
   | 'adjustment'
   | 'brand_topup'
-  | 'commission_clawback';
+  | 'commission_clawback'
+  | 'ad_credit'
+  | 'ad_withdraw';
 
 export type TransferInput = {
   kind: TransferKind;

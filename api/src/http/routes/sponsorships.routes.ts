@@ -2,7 +2,6 @@ import {
   becomeBrandBodySchema,
   brandSummarySchema,
   brandTopUpBodySchema,
-  clientEventSchema,
   createSponsorshipBodySchema,
   creatorCardSchema,
   raiseSponsorshipBodySchema,
@@ -15,13 +14,12 @@ import {
 import { z } from 'zod';
 import type { BrandService } from '../../services/brand.service.js';
 import type { SponsorshipService } from '../../services/sponsorship.service.js';
-import type { StreamMetrics } from '../../services/stream-metrics.js';
 import { route, type AnyRouteSpec } from '../route.js';
 import type { Principal } from '../../services/auth.service.js';
 
 const idParams = z.object({ id: z.uuid() }).strict();
 
-export function sponsorshipRoutes(brands: BrandService, sponsorships: SponsorshipService, metrics: StreamMetrics): AnyRouteSpec[] {
+export function sponsorshipRoutes(brands: BrandService, sponsorships: SponsorshipService): AnyRouteSpec[] {
   const action = (path: string, summary: string, run: (principal: Principal | null, id: string) => Promise<SponsorshipView>) =>
     route({
       method: 'post',
@@ -167,20 +165,6 @@ export function sponsorshipRoutes(brands: BrandService, sponsorships: Sponsorshi
       response: sponsorshipReportSchema,
       errors: [404],
       handler: ({ principal, params }) => sponsorships.report(principal, params.id),
-    }),
-    route({
-      method: 'post',
-      path: '/events',
-      summary: 'What viewers do that the server cannot see (a product opened in a show), counted per show',
-      tags: ['analytics'],
-      auth: 'optional',
-      body: clientEventSchema,
-      status: 202,
-      response: z.object({ ok: z.literal(true) }),
-      handler({ body }) {
-        if (body.type === 'product.open') metrics.productOpened(body.streamId, body.listingId);
-        return { ok: true as const };
-      },
     }),
   ];
 }
