@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SponsoredCard } from '@hawker/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient, startTestApi } from '../../test/support/api.js';
+import { BROWSER_UA, clickThrough, decide, eventually } from '../../test/support/ads.js';
 import { createBuyers, key } from '../../test/support/fixtures.js';
 import type { RunningApi } from '../src/server.js';
 import type { AdTokenPayload } from '../src/services/ad-token.js';
@@ -13,40 +14,13 @@ import type { AdTokenPayload } from '../src/services/ad-token.js';
  * report, the insight and simulator, and the admin's take-down. Every test
  * searches its own made-up words so the run's other ads never compete.
  */
-export const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 let api: RunningApi;
 let seller: { id: string; client: HttpClient };
 let buyer: { id: string; client: HttpClient };
 let admin: HttpClient;
 let shopId: string;
-const randomNetwork = () => `10.${randomBytes(1)[0]}.${randomBytes(1)[0]}.7`;
 const word = () => `zq${randomBytes(4).toString('hex')}`;
 const idem = () => ({ 'idempotency-key': key() });
-
-export async function decide(client: HttpClient, params: Record<string, string>): Promise<SponsoredCard[]> {
-  const res = await client.request('GET', `/api/ads/decision?${new URLSearchParams(params).toString()}`);
-  expect(res.status).toBe(200);
-  return res.body.ads as SponsoredCard[];
-}
-
-/** Polls until the ad index (rebuilt after every change) serves what the test expects. */
-export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Each click from its own network unless told (the api trusts one proxy hop here, as behind nginx). */
-export async function clickThrough(baseUrl: string, client: HttpClient, url: string, ua = BROWSER_UA, ip = randomNetwork()) {
-  const res = await fetch(baseUrl + url, {
-    redirect: 'manual',
-    headers: { cookie: client.cookieHeader, 'user-agent': ua, 'x-forwarded-for': ip },
-  });
-  return { status: res.status, location: res.headers.get('location') };
-}
 
 const APP_SECRET = 'ads-test-app-secret-0123456789abcdef0123';
 
