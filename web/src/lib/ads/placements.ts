@@ -28,9 +28,9 @@ export const AD_PLACEMENT_LABELS: Readonly<Record<AdPlacement, string>> = {
 export const LISTING_PLACEMENTS: readonly AdPlacement[] = ['search', 'home', 'related'];
 export const SHOW_PLACEMENTS: readonly AdPlacement[] = ['live_now'];
 
-/** Why a sponsored card was shown, as the "Why this ad?" popover words it. */
-export const WHY_REASONS = {
-  keyword: 'It matches words in your search',
-  category: 'It is in a category you are looking at',
-  placement: 'The advertiser paid for this spot on the page',
-} as const;
+/** What matched, as the "Why this ad?" popover names it; the api's `detail` sentence follows. */
+export const WHY_REASON_LABELS: Readonly<Record<string, string>> = {
+  keyword: 'Keyword match.',
+  category: 'Category match.',
+  placement: 'Paid placement.',
+};
