@@ -49,7 +49,7 @@ export async function createAds(
   const currency = config.ads.currency;
   const server = new AdServer(
     campaignRepo,
-    new AdBillingRepository(db.prisma, ledger),
+    new AdBillingRepository(db.prisma, db.sql, ledger),
     bus,
     new AdTokens(config.appSecret),
     trust,

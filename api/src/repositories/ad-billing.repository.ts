@@ -2,6 +2,8 @@ import type { AdClickReason, AdPlacement } from '@hawker/shared';
 import { accounts } from '../domain/ledger-accounts.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { InsufficientFundsError, type LedgerRepository } from './ledger.repository.js';
+import { SQL_UTC_NOW, type SqlDatabase, type SqlExecutor, type SqlStatement } from './db/sql.js';
+import { uuidv7 } from './db/uuid7.js';
 
 export type ClickFacts = {
   tokenId: string;
@@ -35,13 +37,78 @@ export type ClickOutcome = {
 
 /** Bursts from one network on one ad beyond these are not billed (Ethical Ad Server's defaults: 1/m, 3/10m, 10/h). */
 export const IP_BURST_LIMITS = [
-  { windowMs: 60_000, max: 1 },
-  { windowMs: 10 * 60_000, max: 3 },
-  { windowMs: 60 * 60_000, max: 10 },
+  { window: '1 minute', max: 1 },
+  { window: '10 minutes', max: 3 },
+  { window: '1 hour', max: 10 },
 ] as const;
-const REPEAT_WINDOW_MS = 30 * 60_000;
 
-type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+type CampaignFacts = {
+  status: string;
+  daily: number;
+  total: number | null;
+  spent: string;
+  ended: boolean;
+  owner: string;
+  active: boolean;
+  down: boolean;
+};
+type ClickWindowFacts = { spent_today: number; repeats: number; ip_1m: number; ip_10m: number; ip_1h: number; balance: string | null };
+
+const LOCK_CAMPAIGN: SqlStatement = {
+  name: 'ad_click_lock_v1',
+  text: `SELECT c.status::text, c."dailyBudgetMinor" AS daily, c."totalBudgetMinor" AS total, c."spentMinor"::text AS spent,
+                coalesce(c."endsAt" <= ${SQL_UTC_NOW}, false) AS ended, s."ownerId"::text AS owner, a.active, a."takenDownAt" IS NOT NULL AS down
+           FROM ad_campaigns c JOIN shops s ON s.id = c."shopId" JOIN ads a ON a.id = $2::uuid AND a."campaignId" = c.id
+          WHERE c.id = $1::uuid FOR UPDATE OF c`,
+};
+
+/** Everything the rules need in one round trip, each count served by its own index. */
+const CLICK_FACTS: SqlStatement = {
+  name: 'ad_click_facts_v1',
+  text: `SELECT coalesce((SELECT "spentMinor" FROM ad_campaign_days WHERE "campaignId" = $1::uuid AND day = $2::date), 0) AS spent_today,
+                (SELECT count(*) FROM ad_clicks WHERE "adId" = $3::uuid AND "viewerKey" = $4 AND "billedMinor" > 0
+                    AND "createdAt" > ${SQL_UTC_NOW} - interval '30 minutes')::int AS repeats,
+                ip.m1 AS ip_1m, ip.m10 AS ip_10m, ip.h1 AS ip_1h,
+                (SELECT balance FROM ledger_accounts WHERE code = $6)::text AS balance
+           FROM (SELECT count(*) FILTER (WHERE "createdAt" > ${SQL_UTC_NOW} - interval '1 minute')::int AS m1,
+                        count(*) FILTER (WHERE "createdAt" > ${SQL_UTC_NOW} - interval '10 minutes')::int AS m10,
+                        count(*)::int AS h1
+                   FROM ad_clicks WHERE "adId" = $3::uuid AND "ipPrefix" = $5 AND "createdAt" > ${SQL_UTC_NOW} - interval '1 hour') ip`,
+};
+
+/** The click row and, when billed, the day's, campaign's and ad's counters: one statement. */
+const WRITE_CLICK: SqlStatement = {
+  name: 'ad_click_write_v1',
+  text: `WITH k AS (
+           INSERT INTO ad_clicks (id, "tokenId", "adId", "campaignId", placement, "viewerKey", "userId", "ipPrefix", "userAgent",
+                                  "priceMinor", "billedMinor", "invalidReason", "transferId", "createdAt")
+           VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::"AdPlacement", $6, $7::uuid, $8, $9, $10::int, $11::int, $12, $13::uuid, ${SQL_UTC_NOW})),
+         d AS (
+           INSERT INTO ad_campaign_days ("campaignId", day, "spentMinor", clicks) SELECT $4::uuid, $14::date, $11::int, 1 WHERE $11::int > 0
+           ON CONFLICT ("campaignId", day) DO UPDATE SET "spentMinor" = ad_campaign_days."spentMinor" + EXCLUDED."spentMinor",
+                                                         clicks = ad_campaign_days.clicks + 1),
+         c AS (UPDATE ad_campaigns SET "spentMinor" = "spentMinor" + $11::int WHERE id = $4::uuid AND $11::int > 0),
+         a AS (UPDATE ads SET clicks = clicks + 1 WHERE id = $3::uuid AND $11::int > 0)
+         SELECT 1`,
+};
+
+/** The rules, in order: the first that fails is the reason the click is not billed. */
+function invalidReason(
+  f: ClickFacts,
+  hasImpression: boolean,
+  c: CampaignFacts,
+  w: ClickWindowFacts,
+  balance: bigint,
+): AdClickReason | null {
+  if (!hasImpression) return 'no_impression';
+  if (f.userId === c.owner) return 'own_shop';
+  if (w.repeats > 0) return 'repeat';
+  if (w.ip_1m >= IP_BURST_LIMITS[0].max || w.ip_10m >= IP_BURST_LIMITS[1].max || w.ip_1h >= IP_BURST_LIMITS[2].max) return 'ip_burst';
+  if (c.status !== 'active' || !c.active || c.down || c.ended) return 'inactive';
+  if (w.spent_today >= c.daily || (c.total !== null && Number(c.spent) >= c.total)) return 'budget';
+  if (balance < BigInt(f.priceMinor)) return 'balance';
+  return null;
+}
 
 /**
  * The money side of ads: a billed click and its ledger transfer commit
@@ -51,6 +118,7 @@ type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 export class AdBillingRepository {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly sql: SqlDatabase,
     private readonly ledger: LedgerRepository,
   ) {}
 
@@ -70,8 +138,8 @@ export class AdBillingRepository {
     if (rows.length === 0) return [];
     return this.prisma.$transaction(async (tx) => {
       const inserted = await tx.$queryRaw<{ ad_id: string; campaign_id: string }[]>`
-        INSERT INTO ad_impressions (id, "adId", "campaignId", placement, position, "priceMinor", "viewerKey")
-        SELECT r.id::uuid, r.ad::uuid, r.campaign::uuid, r.placement::"AdPlacement", r.position, r.price, r.viewer
+        INSERT INTO ad_impressions (id, "adId", "campaignId", placement, position, "priceMinor", "viewerKey", "createdAt")
+        SELECT r.id::uuid, r.ad::uuid, r.campaign::uuid, r.placement::"AdPlacement", r.position, r.price, r.viewer, (now() AT TIME ZONE 'UTC')
           FROM jsonb_to_recordset(${JSON.stringify(
             rows.map((r) => ({
               id: r.id,
@@ -102,42 +170,30 @@ export class AdBillingRepository {
 
   /**
    * Records a click and bills it when every rule passes, in one transaction
-   * that holds the campaign's row lock: the budget checks, the ledger transfer
-   * (idempotent per token, so a retried or replayed click is never billed
-   * twice), the click row and the spend counters commit together or not at all.
+   * on the lean SQL path that holds the campaign's row lock: the budget
+   * checks, the ledger transfer (idempotent per token, so a retried or
+   * replayed click is never billed twice), the click row and the spend
+   * counters commit together or not at all. Four statements: lock, facts,
+   * transfer, writes.
    */
   async click(f: ClickFacts, hasImpression: boolean): Promise<ClickOutcome> {
     try {
-      return await this.prisma.$transaction((tx) => this.#click(tx, f, hasImpression, true));
+      return await this.sql.transaction((tx) => this.#click(tx, f, hasImpression, true));
     } catch (err) {
       // Another campaign of the same advertiser took the balance between our check and the transfer.
       if (!(err instanceof InsufficientFundsError)) throw err;
-      return this.prisma.$transaction((tx) => this.#click(tx, { ...f, invalidReason: 'balance' }, hasImpression, false));
+      return this.sql.transaction((tx) => this.#click(tx, { ...f, invalidReason: 'balance' }, hasImpression, false));
     }
   }
 
-  async #click(tx: Tx, f: ClickFacts, hasImpression: boolean, mayBill: boolean): Promise<ClickOutcome> {
-    const [c] = await tx.$queryRaw<
-      {
-        status: string;
-        daily: number;
-        total: number | null;
-        spent: bigint;
-        ends: Date | null;
-        owner: string;
-        active: boolean;
-        down: Date | null;
-      }[]
-    >`
-      SELECT c.status::text, c."dailyBudgetMinor" AS daily, c."totalBudgetMinor" AS total, c."spentMinor" AS spent, c."endsAt" AS ends,
-             s."ownerId"::text AS owner, a.active, a."takenDownAt" AS down
-        FROM ad_campaigns c JOIN shops s ON s.id = c."shopId" JOIN ads a ON a.id = ${f.adId}::uuid AND a."campaignId" = c.id
-       WHERE c.id = ${f.campaignId}::uuid FOR UPDATE OF c`;
+  async #click(tx: SqlExecutor, f: ClickFacts, hasImpression: boolean, mayBill: boolean): Promise<ClickOutcome> {
+    const [c] = await tx.query<CampaignFacts>(LOCK_CAMPAIGN, [f.campaignId, f.adId]);
     if (!c) return { billedMinor: 0, reason: 'inactive', spend: null };
-    const [day] = await tx.$queryRaw<{ spent: number }[]>`
-      SELECT "spentMinor" AS spent FROM ad_campaign_days WHERE "campaignId" = ${f.campaignId}::uuid AND day = ${f.day}::date`;
-    const spentToday = day?.spent ?? 0;
-    const reason = f.invalidReason ?? (await this.#invalidReason(tx, f, hasImpression, c, spentToday));
+    const funding = accounts.brandFunding(c.owner, f.currency);
+    const [facts] = await tx.query<ClickWindowFacts>(CLICK_FACTS, [f.campaignId, f.day, f.adId, f.viewerKey, f.ipPrefix, funding.code]);
+    const spentToday = facts!.spent_today;
+    const balance = BigInt(facts!.balance ?? '0');
+    const reason = f.invalidReason ?? invalidReason(f, hasImpression, c, facts!, balance);
     let billed = 0;
     let transferId: string | null = null;
     if (reason === null && mayBill) {
@@ -146,36 +202,29 @@ export class AdBillingRepository {
         idempotencyKey: `adclick:${f.tokenId}`,
         memo: `click on ad ${f.adId}`,
         entries: [
-          { account: accounts.brandFunding(c.owner, f.currency), amount: -BigInt(f.priceMinor) },
+          { account: funding, amount: -BigInt(f.priceMinor) },
           { account: accounts.adRevenue(f.currency), amount: BigInt(f.priceMinor) },
         ],
       });
       billed = f.priceMinor;
     }
     const finalReason = reason ?? (mayBill ? null : 'balance');
-    await tx.adClick.create({
-      data: {
-        tokenId: f.tokenId,
-        adId: f.adId,
-        campaignId: f.campaignId,
-        placement: f.placement,
-        viewerKey: f.viewerKey,
-        userId: f.userId,
-        ipPrefix: f.ipPrefix,
-        userAgent: f.userAgent.slice(0, 300),
-        priceMinor: f.priceMinor,
-        billedMinor: billed,
-        invalidReason: finalReason,
-        transferId,
-      },
-    });
-    if (billed > 0) {
-      await tx.$executeRaw`INSERT INTO ad_campaign_days ("campaignId", day, "spentMinor", clicks) VALUES (${f.campaignId}::uuid, ${f.day}::date, ${billed}, 1)
-        ON CONFLICT ("campaignId", day) DO UPDATE SET "spentMinor" = ad_campaign_days."spentMinor" + ${billed}, clicks = ad_campaign_days.clicks + 1`;
-      await tx.$executeRaw`UPDATE ad_campaigns SET "spentMinor" = "spentMinor" + ${billed} WHERE id = ${f.campaignId}::uuid`;
-      await tx.$executeRaw`UPDATE ads SET clicks = clicks + 1 WHERE id = ${f.adId}::uuid`;
-    }
-    const balance = await this.ledger.balance(tx, accounts.brandFunding(c.owner, f.currency).code);
+    await tx.query(WRITE_CLICK, [
+      uuidv7(),
+      f.tokenId,
+      f.adId,
+      f.campaignId,
+      f.placement,
+      f.viewerKey,
+      f.userId,
+      f.ipPrefix,
+      f.userAgent.slice(0, 300),
+      f.priceMinor,
+      billed,
+      finalReason,
+      transferId,
+      f.day,
+    ]);
     return {
       billedMinor: billed,
       reason: finalReason,
@@ -185,43 +234,9 @@ export class AdBillingRepository {
         day: f.day,
         spentTodayMinor: spentToday + billed,
         spentTotalMinor: Number(c.spent) + billed,
-        balanceMinor: Number(balance),
+        balanceMinor: Number(balance) - billed,
       },
     };
-  }
-
-  async #invalidReason(
-    tx: Tx,
-    f: ClickFacts,
-    hasImpression: boolean,
-    c: {
-      status: string;
-      daily: number;
-      total: number | null;
-      spent: bigint;
-      ends: Date | null;
-      owner: string;
-      active: boolean;
-      down: Date | null;
-    },
-    spentToday: number,
-  ): Promise<AdClickReason | null> {
-    if (!hasImpression) return 'no_impression';
-    if (f.userId === c.owner) return 'own_shop';
-    const since = (ms: number) => new Date(Date.now() - ms);
-    const repeat = await tx.adClick.count({
-      where: { adId: f.adId, viewerKey: f.viewerKey, billedMinor: { gt: 0 }, createdAt: { gt: since(REPEAT_WINDOW_MS) } },
-    });
-    if (repeat > 0) return 'repeat';
-    for (const limit of IP_BURST_LIMITS) {
-      const n = await tx.adClick.count({ where: { adId: f.adId, ipPrefix: f.ipPrefix, createdAt: { gt: since(limit.windowMs) } } });
-      if (n >= limit.max) return 'ip_burst';
-    }
-    if (c.status !== 'active' || !c.active || c.down !== null || (c.ends !== null && c.ends <= new Date())) return 'inactive';
-    if (spentToday >= c.daily || (c.total !== null && Number(c.spent) >= c.total)) return 'budget';
-    const balance = await this.ledger.balance(tx, accounts.brandFunding(c.owner, f.currency).code);
-    if (balance < BigInt(f.priceMinor)) return 'balance';
-    return null;
   }
 
   /**
@@ -246,7 +261,7 @@ export class AdBillingRepository {
         ],
       });
       const day = click.at.toISOString().slice(0, 10);
-      await tx.$executeRaw`UPDATE ad_clicks SET "creditedAt" = now(), "invalidReason" = 'credited' WHERE id = ${clickId}::uuid`;
+      await tx.$executeRaw`UPDATE ad_clicks SET "creditedAt" = (now() AT TIME ZONE 'UTC'), "invalidReason" = 'credited' WHERE id = ${clickId}::uuid`;
       await tx.$executeRaw`UPDATE ad_campaign_days SET "spentMinor" = "spentMinor" - ${click.billed}, clicks = clicks - 1
         WHERE "campaignId" = ${click.campaign}::uuid AND day = ${day}::date`;
       await tx.$executeRaw`UPDATE ad_campaigns SET "spentMinor" = "spentMinor" - ${click.billed} WHERE id = ${click.campaign}::uuid`;

@@ -192,7 +192,7 @@ export class AdCampaignRepository {
         LEFT JOIN listings l ON l.id = a."listingId"
         LEFT JOIN streams st ON st.id = a."streamId"
        WHERE a.active AND a."takenDownAt" IS NULL AND c.status = 'active' AND c.currency = ${currency}
-         AND c."startsAt" <= now() AND (c."endsAt" IS NULL OR c."endsAt" > now())
+         AND c."startsAt" <= (now() AT TIME ZONE 'UTC') AND (c."endsAt" IS NULL OR c."endsAt" > (now() AT TIME ZONE 'UTC'))
          AND ((l.id IS NOT NULL AND l.status = 'active' AND l.stock > 0) OR (st.id IS NOT NULL AND st.status = 'live'))`;
   }
 
