@@ -2,6 +2,7 @@ import type { AdPlacement } from '@hawker/shared';
 import {
   keywordRelevance,
   LOGGED_BEYOND_SLOTS,
+  outranks,
   predictedCtr,
   TopCandidates,
   type AuctionCandidate,
@@ -45,36 +46,48 @@ export type AdContext = { placement: AdPlacement; queryTerms: string[]; category
 export type Candidate = AuctionCandidate & { entry: IndexedBid; reason: 'keyword' | 'category' | 'placement' };
 export type RankedAd = Candidate & RankedCandidate;
 
+/** A bid with its ranking key: bid × predicted CTR (× keyword terms on search, where the query's length is a common factor). */
+type Ranked = { bid: IndexedBid; ctr: number; key: number };
+
+/** Quality moves with every impression; lists are re-sorted at most this often while it does. */
+const RESORT_EVERY_MS = 1_000;
+
 /**
- * Every serving ad of the platform, in this node's memory, so a decision is
- * a scan of one placement's bids with no I/O. Search bids are filed under
- * their first term: a keyword matches only queries that contain all its
- * terms, so a query looks only under its own terms. Spend and balances are
- * patched in place as clicks are billed on any node; the rest is rebuilt from
- * PostgreSQL (AdServer.reload).
+ * Every serving ad of the platform, in this node's memory, so a decision
+ * needs no I/O. Each placement's bids are kept sorted by score (and each
+ * search term's by score per query word), so an auction walks from the top
+ * and stops once the slots and the logged runners-up are filled: it touches
+ * a few dozen bids, not all of them. Search bids are filed under their first
+ * term (a keyword matches only queries containing all its terms) and a query
+ * merges its terms' lists. Spend and balances are patched in place as clicks
+ * are billed on any node; quality changes re-sort the lists at most once a
+ * second; the rest is rebuilt from PostgreSQL (AdServer.reload).
  */
 export class AdIndex {
-  #byPlacement = new Map<AdPlacement, IndexedBid[]>();
-  #searchByTerm = new Map<string, IndexedBid[]>();
+  #byPlacement = new Map<AdPlacement, Ranked[]>();
+  #searchByTerm = new Map<string, Ranked[]>();
   #campaigns = new Map<string, CampaignState>();
   #balances = new Map<string, number>();
   #stats = new Map<string, AdStats>();
+  #dirty = false;
+  #sortedAt = 0;
 
   constructor(private readonly random: () => number = Math.random) {}
 
   replace(bids: IndexedBid[], campaigns: CampaignState[], balances: Map<string, number>, stats: Map<string, AdStats>): void {
-    const byPlacement = new Map<AdPlacement, IndexedBid[]>();
-    const byTerm = new Map<string, IndexedBid[]>();
+    const byPlacement = new Map<AdPlacement, Ranked[]>();
+    const byTerm = new Map<string, Ranked[]>();
     for (const bid of bids) {
+      const entry: Ranked = { bid, ctr: 0, key: 0 };
       if (bid.placement === 'search') {
         const first = bid.terms[0];
         if (first === undefined) continue;
         const list = byTerm.get(first) ?? [];
-        list.push(bid);
+        list.push(entry);
         byTerm.set(first, list);
       } else {
         const list = byPlacement.get(bid.placement) ?? [];
-        list.push(bid);
+        list.push(entry);
         byPlacement.set(bid.placement, list);
       }
     }
@@ -83,6 +96,23 @@ export class AdIndex {
     this.#campaigns = new Map(campaigns.map((c) => [c.campaignId, c]));
     this.#balances = balances;
     this.#stats = stats;
+    this.#resort();
+  }
+
+  /** Recomputes every bid's quality from the stats and sorts the lists in rank order (runAuction's tie rules). */
+  #resort(now = Date.now()): void {
+    const rerank = (list: Ranked[]) => {
+      for (const r of list) {
+        const s = this.#stats.get(r.bid.adId);
+        r.ctr = predictedCtr(s?.impressions ?? 0, s?.clicks ?? 0);
+        r.key = r.bid.maxCpcMinor * r.ctr * (r.bid.placement === 'search' ? r.bid.terms.length : 1);
+      }
+      list.sort((a, b) => (outranks(keyed(a), keyed(b)) ? -1 : outranks(keyed(b), keyed(a)) ? 1 : 0));
+    };
+    for (const list of this.#byPlacement.values()) rerank(list);
+    for (const list of this.#searchByTerm.values()) rerank(list);
+    this.#dirty = false;
+    this.#sortedAt = now;
   }
 
   get size(): number {
@@ -110,12 +140,13 @@ export class AdIndex {
     this.#balances.set(update.ownerId, update.balanceMinor);
   }
 
-  /** A valid impression or a billed click changes the ad's predicted click-through rate. */
+  /** A valid impression or a billed click changes the ad's predicted click-through rate (applied at the next re-sort). */
   addStats(adId: string, impressions: number, clicks: number): void {
     const s = this.#stats.get(adId) ?? { impressions: 0, clicks: 0 };
     s.impressions += impressions;
     s.clicks += clicks;
     this.#stats.set(adId, s);
+    this.#dirty = true;
   }
 
   balance(ownerId: string): number {
@@ -142,34 +173,53 @@ export class AdIndex {
 
   /**
    * The page's auction over this node's index: the bids that match the page
-   * and take part now, ranked and priced (runAuction's rules). A candidate is
-   * built only when its score could enter the top few.
+   * and take part now, ranked and priced (runAuction's rules), walked in
+   * score order until the slots and the logged runners-up are filled.
    */
   auction(ctx: AdContext, slots: number, reserveMinor: number, now: number, excluded: ReadonlySet<string> = new Set()): RankedAd[] {
+    if (this.#dirty && now - this.#sortedAt >= RESORT_EVERY_MS) this.#resort(now);
     const today = utcDay(now);
     const passes = new Map<string, boolean>();
     const top = new TopCandidates<Candidate>(slots + LOGGED_BEYOND_SLOTS);
-    const offer = (bid: IndexedBid, relevance: number, reason: Candidate['reason']) => {
-      if (bid.maxCpcMinor < reserveMinor || excluded.has(bid.adId)) return;
-      if (ctx.listingId !== null && bid.listingId === ctx.listingId) return;
-      if (bid.categories.length > 0 && ctx.category !== null && !bid.categories.includes(ctx.category)) return;
-      const s = this.#stats.get(bid.adId);
-      const quality = predictedCtr(s?.impressions ?? 0, s?.clicks ?? 0) * relevance;
+    /** Offers one bid; false once nothing further down the list can enter. */
+    const offer = (r: Ranked, relevance: number, reason: Candidate['reason']): boolean => {
+      const bid = r.bid;
+      const quality = r.ctr * relevance;
       const score = bid.maxCpcMinor * quality;
-      if (!top.admits(score, bid.maxCpcMinor, bid.adId, bid.bidId)) return;
-      if (!this.#participates(bid.campaignId, reserveMinor, now, today, passes)) return;
+      if (!top.admits(score, bid.maxCpcMinor, bid.adId, bid.bidId)) return false;
+      if (bid.maxCpcMinor < reserveMinor || excluded.has(bid.adId)) return true;
+      if (ctx.listingId !== null && bid.listingId === ctx.listingId) return true;
+      if (bid.categories.length > 0 && ctx.category !== null && !bid.categories.includes(ctx.category)) return true;
+      if (!this.#participates(bid.campaignId, reserveMinor, now, today, passes)) return true;
       const targetId = bid.listingId ?? bid.streamId ?? bid.adId;
       top.offer({ adId: bid.adId, bidId: bid.bidId, targetId, bidMinor: bid.maxCpcMinor, quality, entry: bid, reason }, score);
+      return true;
     };
     if (ctx.placement === 'search') {
       const query = new Set(ctx.queryTerms);
-      for (const term of query)
-        for (const bid of this.#searchByTerm.get(term) ?? [])
-          if (bid.terms.every((t) => query.has(t))) offer(bid, keywordRelevance(bid.terms.length, query.size), 'keyword');
+      const lists = [...query].map((t) => this.#searchByTerm.get(t)).filter((l): l is Ranked[] => l !== undefined);
+      const at = lists.map(() => 0);
+      // A merge of the query's term lists in rank order (the query's length divides every key alike).
+      for (;;) {
+        let best = -1;
+        for (let i = 0; i < lists.length; i++) {
+          const head = lists[i]![at[i]!];
+          if (head && (best < 0 || outranks(keyed(head), keyed(lists[best]![at[best]!]!)))) best = i;
+        }
+        if (best < 0) break;
+        const r = lists[best]![at[best]!++]!;
+        if (!r.bid.terms.every((t) => query.has(t))) continue;
+        if (!offer(r, keywordRelevance(r.bid.terms.length, query.size), 'keyword')) break;
+      }
     } else {
-      for (const bid of this.#byPlacement.get(ctx.placement) ?? [])
-        offer(bid, 1, bid.categories.length > 0 && ctx.category !== null ? 'category' : 'placement');
+      const reason = ctx.category !== null ? 'category' : 'placement';
+      for (const r of this.#byPlacement.get(ctx.placement) ?? [])
+        if (!offer(r, 1, r.bid.categories.length > 0 && reason === 'category' ? 'category' : 'placement')) break;
     }
     return top.rank(slots, reserveMinor);
   }
+}
+
+function keyed(r: Ranked) {
+  return { score: r.key, bidMinor: r.bid.maxCpcMinor, adId: r.bid.adId, bidId: r.bid.bidId };
 }
