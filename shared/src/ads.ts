@@ -365,3 +365,11 @@ export const adminAdRevenueSchema = z.object({
   ),
 });
 export type AdminAdRevenue = z.infer<typeof adminAdRevenueSchema>;
+
+export type CampaignCreateBody = z.input<typeof campaignCreateBodySchema>;
+export type CampaignUpdateBody = z.infer<typeof campaignUpdateBodySchema>;
+export type AdUpdateBody = z.infer<typeof adUpdateBodySchema>;
+export type AdTopUpBody = z.input<typeof adTopUpBodySchema>;
+export type AdWithdrawBody = z.infer<typeof adWithdrawBodySchema>;
+export type AdReceipt = z.infer<typeof adReceiptSchema>;
+export type CampaignStatus = z.infer<typeof campaignStatusSchema>;
