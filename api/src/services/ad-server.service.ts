@@ -34,6 +34,7 @@ export class AdServer {
   readonly #lowBalanceTold = new Map<string, string>();
   readonly #logs: AdLogBuffer;
   #timer: NodeJS.Timeout | undefined;
+  #qualityTimer: NodeJS.Timeout | undefined;
   #reloading: Promise<void> | undefined;
   #again = false;
   #closed = false;
@@ -62,12 +63,15 @@ export class AdServer {
     await this.reload();
     this.#timer = setInterval(() => void this.reload(), RELOAD_EVERY_MS);
     this.#timer.unref();
+    this.#qualityTimer = setInterval(() => this.index.refreshQuality(), 1_000);
+    this.#qualityTimer.unref();
     this.#logs.start();
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
+    clearInterval(this.#qualityTimer);
     await this.#reloading;
     await this.#logs.close();
   }
