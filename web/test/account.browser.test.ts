@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { notificationKinds } from '@hawker/shared';
 import { startFakeApi, type FakeApi } from './fake-api.js';
 import { buildWeb } from './support/browser.js';
 
@@ -123,7 +124,7 @@ describe('notification settings', () => {
     const row = page.locator('[data-kind="creator.live"]');
     expect(await row.getByRole('rowheader').innerText()).toBe('A creator you follow goes live');
     expect(await liveByEmail.isChecked()).toBe(true);
-    expect(await byTestId('preference-row').count()).toBe(14);
+    expect(await byTestId('preference-row').count()).toBe(notificationKinds.length);
     await page.getByLabel('A creator you follow goes live: by email').uncheck();
     await expect.poll(() => byTestId('settings-status').innerText()).toBe('Saved: A creator you follow goes live, by email off.');
     await page.reload();
