@@ -69,7 +69,7 @@ export async function runLedgerBench(o: LedgerBenchOptions, log: (line: string) 
   const url = new URL(o.adminUrl);
   url.pathname = `/${name}`;
   const dbUrl = url.toString();
-  const version = (await admin.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '?';
+  const version = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?';
   try {
     log(`database ${name}: migrating; pgbench -i -s ${o.pgbenchScale}`);
     await run(path.join(root, 'node_modules/.bin/tsx'), ['api/scripts/migrate.ts'], {
