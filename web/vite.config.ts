@@ -1,5 +1,6 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type ProxyOptions } from 'vite';
+import { compression } from 'vite-plugin-compression2';
 
 // In development the api runs on its own port; proxying keeps the browser on one
 // origin, so the httpOnly session cookie and same-origin fetches behave exactly as
@@ -14,7 +15,13 @@ const proxy: Record<string, ProxyOptions> = {
 };
 
 export default defineConfig({
-  plugins: [svelte()],
+  // Every text asset is also written brotli- and gzip-compressed at build time (at their highest
+  // levels, once), so the api serves the smallest encoding the browser accepts without
+  // compressing on each request (api/src/http/static.ts).
+  plugins: [
+    svelte(),
+    compression({ algorithms: ['brotliCompress', 'gzip'], include: /\.(js|css|html|svg|json|webmanifest)$/, threshold: 1024 }),
+  ],
   server: { proxy },
   preview: { proxy },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },

@@ -1,17 +1,28 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Router } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 
 /**
- * Serves the built web app. Hashed assets are cached for a year; index.html
+ * Serves the built web app, pre-compressed (brotli or gzip, as the browser
+ * accepts). Hashed assets are cached for a year; index.html
  * is never cached, and unknown non-API paths fall back to it (client routing).
  */
 export function webAppRouter(distDir: string): Router | undefined {
   const indexFile = path.join(distDir, 'index.html');
   if (!fs.existsSync(indexFile)) return undefined;
   const router = express.Router();
-  router.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
-  router.use(express.static(distDir, { index: false, maxAge: 0 }));
+  // The build wrote .br and .gz copies of every text asset (web/vite.config.ts): the smallest the browser accepts is sent.
+  const compressed = { enableBrotli: true, orderPreference: ['br', 'gzip'] };
+  router.use(
+    '/assets',
+    expressStaticGzip(path.join(distDir, 'assets'), {
+      ...compressed,
+      index: false,
+      serveStatic: { immutable: true, maxAge: '365d', fallthrough: false },
+    }),
+  );
+  router.use(expressStaticGzip(distDir, { ...compressed, index: false, serveStatic: { index: false, maxAge: 0 } }));
   router.get(/^\/(?!api\/|socket\.io\/|media\/|metrics$).*/, (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(indexFile);
