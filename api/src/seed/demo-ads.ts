@@ -76,8 +76,8 @@ export async function seedDemoAds(db: Database): Promise<void> {
     const ad = await prisma.ad.create({ data: { campaignId: campaign.id, listingId: listing.id, categories: spec.categories ?? [] } });
     await prisma.adBid.createMany({
       data: spec.bids.map((b) => {
-        const terms = b.keyword ? searchTerms(b.keyword).sort() : [];
-        return { adId: ad.id, placement: b.placement, keyword: terms.join(' '), terms, maxCpcMinor: b.maxCpcMinor };
+        const words = b.keyword ? searchTerms(b.keyword) : [];
+        return { adId: ad.id, placement: b.placement, keyword: words.join(' '), terms: [...words].sort(), maxCpcMinor: b.maxCpcMinor };
       }),
     });
     const bid = spec.bids[0]!;

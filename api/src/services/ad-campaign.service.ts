@@ -160,7 +160,8 @@ export class AdCampaignService {
       throw AppError.badRequest('bid_below_reserve', `The lowest bid for ${b.placement} is ${reserve} (minor units).`, 'maxCpcMinor');
     const terms = b.keyword ? searchTerms(b.keyword) : [];
     if (b.placement === 'search' && terms.length === 0) throw AppError.badRequest('invalid_keyword', 'A keyword needs a word.', 'keyword');
-    return { placement: b.placement, keyword: terms.join(' '), terms: terms.sort(), maxCpcMinor: b.maxCpcMinor };
+    // The seller's words in their order for display; sorted for the index.
+    return { placement: b.placement, keyword: terms.join(' '), terms: [...terms].sort(), maxCpcMinor: b.maxCpcMinor };
   }
 
   async #views(rows: CampaignRow[]): Promise<CampaignView[]> {
