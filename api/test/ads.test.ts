@@ -91,6 +91,10 @@ describe('a seller advertises from a fresh shop', () => {
     expect(cards[0]!.why).toMatchObject({ reason: 'keyword', advertiser: expect.stringContaining('Ad shop') });
 
     expect((await impression(buyer.client, cards[0]!)).status).toBe(202);
+    // Once per token: the beacon again, and from someone the card was not shown to, adds nothing.
+    await impression(buyer.client, cards[0]!);
+    await impression(seller.client, cards[0]!);
+    expect(await api.services.db.prisma.adImpression.count({ where: { adId: camp.ads[0]!.id } })).toBe(1);
     expect(await clickThrough(api.url, buyer.client, cards[0]!.clickUrl)).toEqual({ status: 302, location: `/listings/${mine}` });
     const adId = camp.ads[0]!.id;
     expect((await clicksOf(adId)).map((c) => [c.billedMinor, c.invalidReason])).toEqual([[61, null]]);
