@@ -35,6 +35,9 @@ describe('chat bench (tiny)', () => {
       () => undefined,
     );
 
+    // Where it ran: versions read from the servers themselves, and the load it started under.
+    expect(report.machine).toMatchObject({ postgres: expect.stringMatching(/^\d+\.\d+/), redis: expect.stringMatching(/^\d+\.\d+/) });
+    expect(report.machine.disturbed).toBe(report.machine.loadAvgBefore[0]! > 0.5);
     expect(report.modes.map((m) => [m.mode, m.chatBatchMs])).toEqual([
       ['batched', 100],
       ['naive', 0],

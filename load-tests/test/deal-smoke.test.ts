@@ -21,6 +21,9 @@ describe('deal bench (tiny)', () => {
       },
       () => undefined,
     );
+    // Where it ran: versions read from the servers themselves, and the load it started under.
+    expect(report.machine).toMatchObject({ postgres: expect.stringMatching(/^\d+\.\d+/), redis: expect.stringMatching(/^\d+\.\d+/) });
+    expect(report.machine.disturbed).toBe(report.machine.loadAvgBefore[0]! > 0.5);
     expect(report.modes.map((m) => m.mode)).toEqual(['hawker', 'naive']);
     for (const m of report.modes) {
       expect(m).toMatchObject({ attempts: 60, acked: 60, lost: 0, sold: 10, oversold: 0, overLimitBuyers: 0 });

@@ -1,3 +1,4 @@
+import { machineLine, type MachineRecord } from '../report/machine.js';
 import type { LatencySummary } from './histogram.js';
 import type { ChatBenchOptions } from './options.js';
 
@@ -73,7 +74,7 @@ export interface ChatReport {
   scenario: 'chat';
   schemaVersion: 1;
   startedAt: string;
-  machine: { cpus: number; node: string; loadAvgBefore: number[]; loadAvgAfter: number[] };
+  machine: MachineRecord;
   options: Omit<ChatBenchOptions, 'adminUrl' | 'redisUrl' | 'outDir'>;
   /** Per-message deflate on the api's engine.io (false: off) and what the clients negotiated ('' = none). */
   wire: { perMessageDeflate: boolean; negotiatedExtensions: string | null };
@@ -161,7 +162,7 @@ export function formatReport(r: ChatReport): string {
   const verdict = [
     `batched ÷ naive deliveries/s: ${s.ratio ?? '—'}× (target ≥ ${s.targets.ratioVsNaive}×: ${s.met.ratio ? 'met' : 'NOT met'})`,
     `batched p99 delivery latency: ${s.p99Ms.batched ?? '—'} ms (target ≤ ${s.targets.p99Ms} ms: ${s.met.p99 ? 'met' : 'NOT met'})`,
-    `per-message deflate: ${r.wire.perMessageDeflate ? 'ON' : 'off'} (negotiated: '${r.wire.negotiatedExtensions ?? '?'}'); load average ${r.machine.loadAvgBefore.map((x) => round(x, 2)).join(' ')} → ${r.machine.loadAvgAfter.map((x) => round(x, 2)).join(' ')}`,
+    `per-message deflate: ${r.wire.perMessageDeflate ? 'ON' : 'off'} (negotiated: '${r.wire.negotiatedExtensions ?? '?'}'); ${machineLine(r.machine)}`,
   ];
   return `${table}\n\n${verdict.join('\n')}`;
 }

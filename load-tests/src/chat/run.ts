@@ -1,9 +1,9 @@
-import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadApiConfig } from '../../../api/src/config.js';
 import { roomName } from '../../../api/src/realtime/room.handlers.js';
 import { startApiServer, type RunningApi } from '../../../api/src/server.js';
+import { machineAtStart } from '../report/machine.js';
 import { ChildHandle } from '../sfu/ipc.js';
 import { createBenchDatabase, createChatters, createLiveStream, type BenchDatabase } from './fixtures.js';
 import type { ChatBenchOptions } from './options.js';
@@ -34,7 +34,8 @@ const ACCEPT_WARMUP_SECONDS = 1;
 
 export async function runChatBench(o: ChatBenchOptions, log: Log): Promise<ChatReport> {
   const startedAt = new Date().toISOString();
-  const loadAvgBefore = os.loadavg();
+  const machine = await machineAtStart({ postgresUrl: o.adminUrl, redisUrl: o.redisUrl });
+  if (machine.record.disturbed) log(`load average ${machine.record.loadAvgBefore.join(' ')} at the start: this run is marked disturbed`);
   const db = await createBenchDatabase(o.adminUrl);
   const children: { viewers: Viewers[]; sender?: Sender } = { viewers: [] };
   try {
@@ -57,7 +58,7 @@ export async function runChatBench(o: ChatBenchOptions, log: Log): Promise<ChatR
       scenario: 'chat',
       schemaVersion: 1,
       startedAt,
-      machine: { cpus: os.cpus().length, node: process.version, loadAvgBefore, loadAvgAfter: os.loadavg() },
+      machine: machine.finish(),
       options,
       wire,
       modes,

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadApiConfig } from '../../../api/src/config.js';
 import { checkLedger } from '../../../api/src/repositories/ledger-check.repository.js';
 import { startApiServer, type RunningApi } from '../../../api/src/server.js';
 import { LatencyHistogram, summarizeHistogram, type LatencySummary, type SparseHistogram } from '../chat/histogram.js';
 import { createBenchDatabase, createChatters } from '../chat/fixtures.js';
+import { machineAtStart, type MachineRecord } from '../report/machine.js';
 import { ChildHandle, cpuFraction } from '../sfu/ipc.js';
 import type { BuyerApi, BuyerProgress, RushResult } from './buyer-process.js';
 import { startNaiveServer } from './naive-server.js';
@@ -45,7 +45,7 @@ export type DealModeResult = {
 export type DealReport = {
   scenario: 'deal';
   startedAt: string;
-  machine: { cpus: number; node: string; loadAvgBefore: number[]; loadAvgAfter: number[] };
+  machine: MachineRecord;
   options: Omit<DealBenchOptions, 'adminUrl' | 'redisUrl'>;
   modes: DealModeResult[];
   summary: {
@@ -69,7 +69,8 @@ const ACK_TIMEOUT_MS = 120_000;
  */
 export async function runDealBench(o: DealBenchOptions, log: Log): Promise<DealReport> {
   const startedAt = new Date().toISOString();
-  const loadAvgBefore = os.loadavg();
+  const machine = await machineAtStart({ postgresUrl: o.adminUrl, redisUrl: o.redisUrl });
+  if (machine.record.disturbed) log(`load average ${machine.record.loadAvgBefore.join(' ')} at the start: this run is marked disturbed`);
   const db = await createBenchDatabase(o.adminUrl);
   const children: Buyers[] = [];
   let api: RunningApi | undefined;
@@ -128,7 +129,7 @@ export async function runDealBench(o: DealBenchOptions, log: Log): Promise<DealR
       return {
         scenario: 'deal',
         startedAt,
-        machine: { cpus: os.cpus().length, node: process.version, loadAvgBefore, loadAvgAfter: os.loadavg() },
+        machine: machine.finish(),
         options: {
           buyers: o.buyers,
           units: o.units,

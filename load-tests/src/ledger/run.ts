@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { machineAtStart, type MachineRecord } from '../report/machine.js';
 import type { AccountRef } from '../../../api/src/domain/ledger-accounts.js';
 import { checkLedger } from '../../../api/src/repositories/ledger-check.repository.js';
 import { openDatabase } from '../../../api/src/repositories/db/client.js';
@@ -41,7 +41,7 @@ export type LedgerPoint = {
 export type LedgerReport = {
   scenario: 'ledger';
   startedAt: string;
-  machine: { cpus: number; node: string; postgres: string };
+  machine: MachineRecord;
   options: LedgerBenchOptions;
   points: LedgerPoint[];
   summary: {
@@ -62,6 +62,9 @@ export type LedgerReport = {
  * code the payment capture uses.
  */
 export async function runLedgerBench(o: LedgerBenchOptions, log: (line: string) => void): Promise<LedgerReport> {
+  const startedAt = new Date().toISOString();
+  const machine = await machineAtStart({ postgresUrl: o.adminUrl });
+  if (machine.record.disturbed) log(`load average ${machine.record.loadAvgBefore.join(' ')} at the start: this run is marked disturbed`);
   const admin = new pg.Client({ connectionString: o.adminUrl });
   await admin.connect();
   const name = `hawker_bench_${Date.now()}`;
@@ -69,7 +72,6 @@ export async function runLedgerBench(o: LedgerBenchOptions, log: (line: string) 
   const url = new URL(o.adminUrl);
   url.pathname = `/${name}`;
   const dbUrl = url.toString();
-  const version = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?';
   try {
     log(`database ${name}: migrating; pgbench -i -s ${o.pgbenchScale}`);
     await run(path.join(root, 'node_modules/.bin/tsx'), ['api/scripts/migrate.ts'], {
@@ -120,8 +122,8 @@ export async function runLedgerBench(o: LedgerBenchOptions, log: (line: string) 
     log(`ledger self-check: ${problems.length === 0 ? 'ok' : `${problems.length} problems`}`);
     return {
       scenario: 'ledger',
-      startedAt: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, node: process.version, postgres: version },
+      startedAt,
+      machine: machine.finish(),
       options: o,
       points,
       summary: {
