@@ -27,6 +27,14 @@ export type AccountRef = {
   floor: bigint | null;
 };
 
+/** How many accounts ad revenue is spread over (see accounts.adRevenue). */
+export const AD_REVENUE_SHARDS = 16;
+
+/** The ad revenue shard a click's token books to (and its credit, if any, comes from). */
+export function adRevenueShard(tokenId: string): number {
+  return Number.parseInt(tokenId.replace(/-/g, '').slice(-4), 16) % AD_REVENUE_SHARDS;
+}
+
 export const accounts = {
   /** The buyer's external payment source (card): credits flow out of it, refunds back in. */
   buyerFunding: (userId: string, currency: string): AccountRef => ({
@@ -112,9 +120,14 @@ export const accounts = {
     orderId: null,
     floor: 0n,
   }),
-  /** What billed ad clicks earned the platform, less invalid-click credits. */
-  adRevenue: (currency: string): AccountRef => ({
-    code: `ad_revenue:${currency}`,
+  /**
+   * What billed ad clicks earn the platform, less invalid-click credits, in
+   * AD_REVENUE_SHARDS accounts: every billed click credits one, chosen by its
+   * token, so concurrent clicks do not queue on one row's lock. Ad revenue is
+   * the sum of the shards.
+   */
+  adRevenue: (currency: string, shard: number): AccountRef => ({
+    code: `ad_revenue:${currency}:${shard}`,
     kind: 'ad_revenue',
     currency,
     ownerId: null,

@@ -1,5 +1,5 @@
 import type { AdClickReason, AdPlacement } from '@hawker/shared';
-import { accounts } from '../domain/ledger-accounts.js';
+import { accounts, AD_REVENUE_SHARDS, adRevenueShard } from '../domain/ledger-accounts.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { InsufficientFundsError, type LedgerRepository } from './ledger.repository.js';
 import { SQL_UTC_NOW, type SqlDatabase, type SqlExecutor, type SqlStatement } from './db/sql.js';
@@ -52,7 +52,25 @@ type CampaignFacts = {
   active: boolean;
   down: boolean;
 };
-type ClickWindowFacts = { spent_today: number; repeats: number; ip_1m: number; ip_10m: number; ip_1h: number; balance: string | null };
+type ClickWindowFacts = {
+  spent_today: number;
+  repeats: number;
+  ip_1m: number;
+  ip_10m: number;
+  ip_1h: number;
+  balance: string | null;
+  funding_id: string | null;
+  revenue_id: string | null;
+  impression: boolean;
+};
+
+/** The impression is not in the database yet (its batch may still be committing on another node): try again shortly. */
+export class ImpressionNotYetError extends Error {
+  constructor() {
+    super('impression not recorded yet');
+    this.name = 'ImpressionNotYetError';
+  }
+}
 
 const LOCK_CAMPAIGN: SqlStatement = {
   name: 'ad_click_lock_v1',
@@ -64,12 +82,15 @@ const LOCK_CAMPAIGN: SqlStatement = {
 
 /** Everything the rules need in one round trip, each count served by its own index. */
 const CLICK_FACTS: SqlStatement = {
-  name: 'ad_click_facts_v1',
+  name: 'ad_click_facts_v2',
   text: `SELECT coalesce((SELECT "spentMinor" FROM ad_campaign_days WHERE "campaignId" = $1::uuid AND day = $2::date), 0) AS spent_today,
                 (SELECT count(*) FROM ad_clicks WHERE "adId" = $3::uuid AND "viewerKey" = $4 AND "billedMinor" > 0
                     AND "createdAt" > ${SQL_UTC_NOW} - interval '30 minutes')::int AS repeats,
                 ip.m1 AS ip_1m, ip.m10 AS ip_10m, ip.h1 AS ip_1h,
-                (SELECT balance FROM ledger_accounts WHERE code = $6)::text AS balance
+                (SELECT balance FROM ledger_accounts WHERE code = $6)::text AS balance,
+                (SELECT id FROM ledger_accounts WHERE code = $6)::text AS funding_id,
+                (SELECT id FROM ledger_accounts WHERE code = $7)::text AS revenue_id,
+                EXISTS (SELECT 1 FROM ad_impressions WHERE id = $8::uuid AND "viewerKey" = $4) AS impression
            FROM (SELECT count(*) FILTER (WHERE "createdAt" > ${SQL_UTC_NOW} - interval '1 minute')::int AS m1,
                         count(*) FILTER (WHERE "createdAt" > ${SQL_UTC_NOW} - interval '10 minutes')::int AS m10,
                         count(*)::int AS h1
@@ -93,14 +114,8 @@ const WRITE_CLICK: SqlStatement = {
 };
 
 /** The rules, in order: the first that fails is the reason the click is not billed. */
-function invalidReason(
-  f: ClickFacts,
-  hasImpression: boolean,
-  c: CampaignFacts,
-  w: ClickWindowFacts,
-  balance: bigint,
-): AdClickReason | null {
-  if (!hasImpression) return 'no_impression';
+function invalidReason(f: ClickFacts, c: CampaignFacts, w: ClickWindowFacts, balance: bigint): AdClickReason | null {
+  if (!w.impression) return 'no_impression';
   if (f.userId === c.owner) return 'own_shop';
   if (w.repeats > 0) return 'repeat';
   if (w.ip_1m >= IP_BURST_LIMITS[0].max || w.ip_10m >= IP_BURST_LIMITS[1].max || w.ip_1h >= IP_BURST_LIMITS[2].max) return 'ip_burst';
@@ -121,6 +136,11 @@ export class AdBillingRepository {
     private readonly sql: SqlDatabase,
     private readonly ledger: LedgerRepository,
   ) {}
+
+  /** Creates the ad revenue shards once (committed, so the ledger caches their ids for every click). */
+  prepareRevenue(currency: string): Promise<void> {
+    return this.ledger.prepare(Array.from({ length: AD_REVENUE_SHARDS }, (_, i) => accounts.adRevenue(currency, i)));
+  }
 
   /** Valid impressions, once per token; returns the ones that were new (for the counters and the index). */
   async recordImpressions(
@@ -164,10 +184,6 @@ export class AdBillingRepository {
     });
   }
 
-  impressionExists(tokenId: string, viewerKey: string) {
-    return this.prisma.adImpression.count({ where: { id: tokenId, viewerKey } }).then((n) => n > 0);
-  }
-
   /**
    * Records a click and bills it when every rule passes, in one transaction
    * on the lean SQL path that holds the campaign's row lock: the budget
@@ -176,36 +192,55 @@ export class AdBillingRepository {
    * counters commit together or not at all. Four statements: lock, facts,
    * transfer, writes.
    */
-  async click(f: ClickFacts, hasImpression: boolean): Promise<ClickOutcome> {
+  async click(f: ClickFacts, waitForImpression: boolean): Promise<ClickOutcome> {
     try {
-      return await this.sql.transaction((tx) => this.#click(tx, f, hasImpression, true));
+      return await this.sql.transaction((tx) => this.#click(tx, f, waitForImpression, true));
     } catch (err) {
       // Another campaign of the same advertiser took the balance between our check and the transfer.
       if (!(err instanceof InsufficientFundsError)) throw err;
-      return this.sql.transaction((tx) => this.#click(tx, { ...f, invalidReason: 'balance' }, hasImpression, false));
+      return this.sql.transaction((tx) => this.#click(tx, { ...f, invalidReason: 'balance' }, false, false));
     }
   }
 
-  async #click(tx: SqlExecutor, f: ClickFacts, hasImpression: boolean, mayBill: boolean): Promise<ClickOutcome> {
+  async #click(tx: SqlExecutor, f: ClickFacts, waitForImpression: boolean, mayBill: boolean): Promise<ClickOutcome> {
     const [c] = await tx.query<CampaignFacts>(LOCK_CAMPAIGN, [f.campaignId, f.adId]);
     if (!c) return { billedMinor: 0, reason: 'inactive', spend: null };
     const funding = accounts.brandFunding(c.owner, f.currency);
-    const [facts] = await tx.query<ClickWindowFacts>(CLICK_FACTS, [f.campaignId, f.day, f.adId, f.viewerKey, f.ipPrefix, funding.code]);
+    const revenue = accounts.adRevenue(f.currency, adRevenueShard(f.tokenId));
+    const [facts] = await tx.query<ClickWindowFacts>(CLICK_FACTS, [
+      f.campaignId,
+      f.day,
+      f.adId,
+      f.viewerKey,
+      f.ipPrefix,
+      funding.code,
+      revenue.code,
+      f.tokenId,
+    ]);
+    if (!facts!.impression && f.invalidReason === null && waitForImpression) throw new ImpressionNotYetError();
     const spentToday = facts!.spent_today;
     const balance = BigInt(facts!.balance ?? '0');
-    const reason = f.invalidReason ?? invalidReason(f, hasImpression, c, facts!, balance);
+    const reason = f.invalidReason ?? invalidReason(f, c, facts!, balance);
+    // Both accounts exist when a click can be billed (a funded balance; the shards made at start): no lookups in the transaction.
+    const known = new Map<string, string>();
+    if (facts!.funding_id) known.set(funding.code, facts!.funding_id);
+    if (facts!.revenue_id) known.set(revenue.code, facts!.revenue_id);
     let billed = 0;
     let transferId: string | null = null;
     if (reason === null && mayBill) {
-      transferId = await this.ledger.post(tx, {
-        kind: 'ad_charge',
-        idempotencyKey: `adclick:${f.tokenId}`,
-        memo: `click on ad ${f.adId}`,
-        entries: [
-          { account: funding, amount: -BigInt(f.priceMinor) },
-          { account: accounts.adRevenue(f.currency), amount: BigInt(f.priceMinor) },
-        ],
-      });
+      transferId = await this.ledger.post(
+        tx,
+        {
+          kind: 'ad_charge',
+          idempotencyKey: `adclick:${f.tokenId}`,
+          memo: `click on ad ${f.adId}`,
+          entries: [
+            { account: funding, amount: -BigInt(f.priceMinor) },
+            { account: revenue, amount: BigInt(f.priceMinor) },
+          ],
+        },
+        known,
+      );
       billed = f.priceMinor;
     }
     const finalReason = reason ?? (mayBill ? null : 'balance');
@@ -246,8 +281,8 @@ export class AdBillingRepository {
    */
   async credit(clickId: string, currency: string): Promise<{ campaignId: string; adId: string } | null> {
     return this.prisma.$transaction(async (tx) => {
-      const [click] = await tx.$queryRaw<{ ad: string; campaign: string; billed: number; at: Date; owner: string }[]>`
-        SELECT k."adId"::text AS ad, k."campaignId"::text AS campaign, k."billedMinor" AS billed, k."createdAt" AS at, s."ownerId"::text AS owner
+      const [click] = await tx.$queryRaw<{ ad: string; campaign: string; billed: number; at: Date; owner: string; token: string }[]>`
+        SELECT k."tokenId"::text AS token, k."adId"::text AS ad, k."campaignId"::text AS campaign, k."billedMinor" AS billed, k."createdAt" AS at, s."ownerId"::text AS owner
           FROM ad_clicks k JOIN ad_campaigns c ON c.id = k."campaignId" JOIN shops s ON s.id = c."shopId"
          WHERE k.id = ${clickId}::uuid AND k."billedMinor" > 0 AND k."creditedAt" IS NULL FOR UPDATE OF k, c`;
       if (!click) return null;
@@ -256,7 +291,7 @@ export class AdBillingRepository {
         idempotencyKey: `adcredit:${clickId}`,
         memo: `invalid click ${clickId}`,
         entries: [
-          { account: accounts.adRevenue(currency), amount: -BigInt(click.billed) },
+          { account: accounts.adRevenue(currency, adRevenueShard(click.token)), amount: -BigInt(click.billed) },
           { account: accounts.brandFunding(click.owner, currency), amount: BigInt(click.billed) },
         ],
       });

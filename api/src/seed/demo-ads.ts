@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AdPlacement } from '@hawker/shared';
-import { accounts } from '../domain/ledger-accounts.js';
+import { accounts, adRevenueShard } from '../domain/ledger-accounts.js';
 import { predictedCtr } from '../domain/ad-auction.js';
 import { searchTerms } from '../domain/search-terms.js';
 import type { Database } from '../repositories/db/client.js';
@@ -118,7 +118,7 @@ export async function seedDemoAds(db: Database): Promise<void> {
           memo: `click on ad ${ad.id}`,
           entries: [
             { account: accounts.brandFunding(sam.id, 'USD'), amount: -BigInt(price) },
-            { account: accounts.adRevenue('USD'), amount: BigInt(price) },
+            { account: accounts.adRevenue('USD', adRevenueShard(tokenId)), amount: BigInt(price) },
           ],
         });
         const buyer = shoppers[c % Math.max(1, shoppers.length)]?.id ?? null;

@@ -153,6 +153,13 @@ export class AdIndex {
     this.#dirty = true;
   }
 
+  /** The daily budgets of an advertiser's serving campaigns: a day of ads, the low-balance line. */
+  dailyBudgetsOf(ownerId: string): number {
+    let sum = 0;
+    for (const c of this.#campaigns.values()) if (c.ownerId === ownerId) sum += c.dailyBudgetMinor;
+    return sum;
+  }
+
   balance(ownerId: string): number {
     return this.#balances.get(ownerId) ?? 0;
   }

@@ -6,7 +6,7 @@ import { searchTerms } from '../domain/search-terms.js';
 import type { AdsConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import type { Principal } from './auth.service.js';
-import type { AdBillingRepository } from '../repositories/ad-billing.repository.js';
+import { ImpressionNotYetError, type AdBillingRepository, type ClickFacts } from '../repositories/ad-billing.repository.js';
 import type { AdCampaignRepository } from '../repositories/ad-campaign.repository.js';
 import type { AdSignal, AdSignalBus } from '../repositories/ad-signal.js';
 import { AdIndex, type AdStats, type IndexedBid, type RankedAd } from './ad-index.js';
@@ -60,6 +60,9 @@ export class AdServer {
 
   async start(): Promise<void> {
     this.bus.subscribe((s) => this.#apply(s));
+    await this.billing
+      .prepareRevenue(this.config.currency)
+      .catch((err: unknown) => this.logger.warn({ err }, 'ad revenue accounts not prepared'));
     await this.reload();
     this.#timer = setInterval(() => void this.reload(), RELOAD_EVERY_MS);
     this.#timer.unref();
@@ -251,25 +254,28 @@ export class AdServer {
     if (!p) return unverifiedTarget(token);
     if (this.now() - p.issuedAt > CLICK_TTL_MS) return p.target;
     const invalidReason = isBotUserAgent(who.userAgent) ? 'bot' : p.viewer !== who.key ? 'no_impression' : null;
-    const hasImpression = invalidReason === null && (await this.#impressionRecorded(p.id, p.viewer));
     const day = utcDay(this.now());
-    const outcome = await this.billing.click(
-      {
-        tokenId: p.id,
-        adId: p.ad,
-        campaignId: p.campaign,
-        placement: p.placement,
-        viewerKey: who.key,
-        userId: who.userId,
-        ipPrefix: who.ipPrefix,
-        userAgent: who.userAgent,
-        priceMinor: p.priceMinor,
-        invalidReason,
-        currency: this.config.currency,
-        day,
-      },
-      hasImpression,
-    );
+    const facts: ClickFacts = {
+      tokenId: p.id,
+      adId: p.ad,
+      campaignId: p.campaign,
+      placement: p.placement,
+      viewerKey: who.key,
+      userId: who.userId,
+      ipPrefix: who.ipPrefix,
+      userAgent: who.userAgent,
+      priceMinor: p.priceMinor,
+      invalidReason,
+      currency: this.config.currency,
+      day,
+    };
+    // The beacon may still be in a batch on this node (flushed here) or on another (committing within ~100 ms).
+    await this.#logs.flushImpressions();
+    const outcome = await this.billing.click(facts, true).catch(async (err: unknown) => {
+      if (!(err instanceof ImpressionNotYetError)) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+      return this.billing.click(facts, false);
+    });
     if (outcome.billedMinor > 0 && outcome.spend) {
       this.bus.publish({ type: 'spend', ...outcome.spend });
       this.bus.publish({ type: 'stats', counts: [{ adId: p.ad, impressions: 0, clicks: 1 }] });
@@ -278,17 +284,9 @@ export class AdServer {
     return p.target;
   }
 
-  /** The beacon may still be in a batch on this node or another: flush ours, then look twice. */
-  async #impressionRecorded(tokenId: string, viewerKey: string): Promise<boolean> {
-    await this.#logs.flushImpressions();
-    if (await this.billing.impressionExists(tokenId, viewerKey)) return true;
-    await new Promise((r) => setTimeout(r, 250));
-    return this.billing.impressionExists(tokenId, viewerKey);
-  }
-
   async #maybeLowBalance(ownerId: string, balanceMinor: number, day: string): Promise<void> {
     if (this.#lowBalanceTold.get(ownerId) === day) return;
-    const dailyBudgets = await this.campaigns.dailyBudgetsOf(ownerId);
+    const dailyBudgets = this.index.dailyBudgetsOf(ownerId);
     if (balanceMinor >= dailyBudgets) return;
     this.#lowBalanceTold.set(ownerId, day);
     await this.lowBalance(ownerId, balanceMinor, day).catch((err: unknown) => this.logger.warn({ err }, 'low-balance notice failed'));
