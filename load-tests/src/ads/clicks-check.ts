@@ -48,7 +48,7 @@ export type BillingCheck = {
   duplicateClickRows: number;
   billedClicks: number;
   billedMinor: number;
-  /** The ad_revenue ledger account's balance: must equal billedMinor. */
+  /** The ad revenue ledger accounts' balance (all shards): must equal billedMinor. */
   adRevenueMinor: number;
   ok: boolean;
 };
@@ -76,9 +76,11 @@ export async function checkBilling(db: Database, currency: string): Promise<Bill
     `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM ad_clicks WHERE "billedMinor" > 0 GROUP BY "tokenId" HAVING count(*) > 1) x) AS billed,
             (SELECT count(*)::int FROM (SELECT 1 FROM ad_clicks GROUP BY "tokenId" HAVING count(*) > 1) y) AS rows`,
   );
-  const [revenue] = await q<{ balance: string | null }>(`SELECT balance::text FROM ledger_accounts WHERE code = $1`, [
-    `ad_revenue:${currency}`,
-  ]);
+  // Ad revenue is spread over shard accounts (accounts.adRevenue): their sum.
+  const [revenue] = await q<{ balance: string | null }>(
+    `SELECT sum(balance)::text AS balance FROM ledger_accounts WHERE kind = 'ad_revenue' AND currency = $1`,
+    [currency],
+  );
   let exhausted = 0;
   let overBudget = 0;
   let maxOver = 0;
