@@ -1,0 +1,544 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { MEDIA_SOCKET_PATH } from '@hawker/shared';
+import type { Browser, Page } from 'playwright-core';
+import { io, type Socket } from 'socket.io-client';
+import { loadApiConfig } from '../../../api/src/config.js';
+import { startApiServer, type RunningApi } from '../../../api/src/server.js';
+import { loadMediaConfig } from '../../../media-server/src/config.js';
+import { startMediaServer, type MediaServer } from '../../../media-server/src/server.js';
+import { launchChromium } from '../../../media-server/test/support/chromium.js';
+import { DISTURBED_LOADAVG, machineAtStart, type MachineRecord } from '../report/machine.js';
+import { createCreatorSession, createPageWeightDatabase, SESSION_COOKIE, type BenchDatabase } from './fixtures.js';
+import { ENCODINGS, measureViewer, type Encoding, type ViewerMode, type ViewerSample } from './viewer.js';
+
+/** Issue 12: JavaScript on the wire (compressed) before the first WebRTC frame. kB = 1,000 bytes. */
+export const TARGET = { mode: 'webrtc', encoding: 'compressed', maxWireBytes: 90_000 } as const;
+/** The SFU takes this many WebRTC viewers per stream: a second one (the fallback mode's) is refused. */
+const MAX_WEBRTC_VIEWERS = 1;
+const MEDIA_SECRET = 'page-weight-bench-media-secret-0123456789abcdef';
+
+export type PageWeightOptions = {
+  modes: ViewerMode[];
+  encodings: Encoding[];
+  rounds: number;
+  /** One unrecorded page load per mode before round 1 (server, JIT and ffmpeg warm). */
+  warmup: boolean;
+  firstFrameTimeoutMs: number;
+  rtcMinPort: number;
+  rtcMaxPort: number;
+  adminUrl: string;
+};
+
+export type Spread = { median: number; min: number; max: number; rounds: number[] };
+
+export type Cell = {
+  mode: ViewerMode;
+  encoding: Encoding;
+  /** JavaScript finished before the first frame: body bytes as sent, header bytes, decoded bytes, requests. */
+  jsWireBytes: Spread;
+  jsHeaderBytes: Spread;
+  jsDecodedBytes: Spread;
+  jsRequests: Spread;
+  firstFrameMs: Spread;
+  /** Every response before the first frame (HTML, CSS, API, playlists, segments, JS): body bytes as sent. */
+  allWireBytes: Spread;
+  /** The same script paths before the first frame in every round. */
+  sameScriptsEveryRound: boolean;
+};
+
+export type FileRow = {
+  path: string;
+  /** Bytes as sent per encoding (median over rounds), and as decoded. */
+  wireBytes: Partial<Record<Encoding, number>>;
+  decodedBytes: number;
+  contentEncoding: string | null;
+  /** The build's files on disk: raw, .gz and .br (null when the build wrote none). */
+  disk: { raw: number; gzip: number | null; br: number | null } | null;
+  /** Median ms after navigation start when its last byte arrived (compressed). */
+  finishedMs: number;
+  /** Every sample sent exactly the build's file for its encoding (.br for br, .gz for gzip, the file itself otherwise). */
+  matchesBuild: boolean;
+};
+
+export type PageWeightReport = {
+  scenario: 'page-weight';
+  schemaVersion: 1;
+  startedAt: string;
+  finishedAt: string;
+  durationSec: number;
+  /** Default options: only a full run rewrites page-weight-latest.*. */
+  full: boolean;
+  machine: MachineRecord & { chromium: string };
+  /** HEAD when the run started; web sources that differ from it (the build measured is web/dist as it was). */
+  code: { commit: string; webModified: string[] };
+  /** The build measured: a copy of web/dist taken at the start, every JavaScript file with its sizes. */
+  build: { jsFiles: number; jsRawBytes: number; jsBrBytes: number; jsGzipBytes: number };
+  options: Omit<PageWeightOptions, 'adminUrl'>;
+  method: Record<string, string>;
+  setup: { streamId: string; studioMs: number; hlsReadyMs: number | null; maxWebrtcViewersPerStream: number; mediaWorkers: number };
+  warmup: { mode: ViewerMode; firstFrameMs: number; playedAs: string | null }[];
+  rounds: { round: number; order: string[] }[];
+  samples: ViewerSample[];
+  cells: Cell[];
+  /** Per mode, the scripts that finished before the first frame (compressed), biggest on the wire first. */
+  files: Partial<Record<ViewerMode, FileRow[]>>;
+  summary: {
+    target: typeof TARGET;
+    /** Medians over rounds per mode: on the wire (compressed), uncompressed (identity), decoded, requests, first frame. */
+    modes: Partial<
+      Record<
+        ViewerMode,
+        {
+          compressedBytes: number | null;
+          identityBytes: number | null;
+          decodedBytes: number;
+          requests: number;
+          firstFrameMs: number | null;
+          firstFrameMsIdentity: number | null;
+          compressionRatio: number | null;
+        }
+      >
+    >;
+    /** Compressed WebRTC JS with its HTTP response headers (what the target leaves out), median. */
+    webrtcWithHeadersBytes: number | null;
+    /** Every script before the first frame was byte for byte the build's file for its encoding, and Resource Timing agreed with DevTools in every sample. */
+    checks: { matchesBuild: boolean; resourceTimingAgrees: boolean; documentContentEncoding: (string | null)[] };
+    /** Compressed WebRTC JS: median ≤ target (met), and in the worst round (metEveryRound); null when not measured. */
+    met: boolean | null;
+    metEveryRound: boolean | null;
+    marginBytes: number | null;
+  };
+};
+
+type Log = (line: string) => void;
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Median, min, max and each round; bytes and counts stay exact, milliseconds are rounded to 0.1. */
+export function spread(xs: readonly number[], round: (n: number) => number = (n) => n): Spread {
+  return { median: round(median(xs)), min: round(Math.min(...xs)), max: round(Math.max(...xs)), rounds: xs.map(round) };
+}
+
+export const METHOD: Record<string, string> = {
+  what: 'JavaScript a viewer downloads from navigation until the first video frame of a live show is shown, on /live/:id of the built web app (a copy of web/dist taken at the start, served by a real api node that proxies /media to a real media-server).',
+  wire: "Chrome DevTools Protocol Network events per request: Network.responseReceived (type, mime type, Content-Encoding, header bytes) and Network.loadingFinished (encodedDataLength = header + body bytes as received); the body on the wire is the difference, the decoded size is the sum of Network.dataReceived dataLength. JavaScript = type Script or a JavaScript mime type. Cross-checked against the page's Resource Timing (encodedBodySize/decodedBodySize): resourceTimingAgrees per sample.",
+  firstFrame:
+    'An init script watches every <video>: requestVideoFrameCallback, and loadeddata/resize/playing with readyState ≥ 2 and videoWidth > 0; the earlier is the first frame, in ms after navigation start (performance.now()). A script counts when its last byte arrived before that instant (CDP monotonic time mapped to the page clock through requestWillBeSent.wallTime). After the first frame the sample waits until the video clock has advanced 0.5 s (it plays).',
+  modes:
+    "webrtc: /live/:id?mode=webrtc; hls: /live/:id?mode=hls (the player's `?mode=` preference, web/src/lib/player/fallback.ts); fallback: /live/:id with no preference while a socket.io client holds the stream's one WebRTC place (MAX_WEBRTC_VIEWERS_PER_STREAM=1), so the SFU refuses the viewer with webrtc_capacity (read from the media socket's frames) and the player falls back to HLS. The same page and bundle in all three: the mode decides which lazy chunks load.",
+  encodings:
+    "compressed: Chromium's own Accept-Encoding (gzip, deflate, br, zstd — it offers br on http://127.0.0.1 too), so the api sends the build's .br files; identity: the same page in the same run with `Accept-Encoding: identity` on every request (context extraHTTPHeaders), so every file is sent as built.",
+  rounds:
+    'One media-server (1 worker, ffmpeg HLS), one api and one publishing creator (/studio in Chromium with the fake camera) for the whole run. Each round loads every mode × encoding once, the order rotated each round, each in a fresh browser context (no cache, no cookies) with the DevTools cache disabled; before each the SFU must show 0 WebRTC viewers. Medians with min/max over rounds. Bytes do not vary between rounds; time to first frame does (ffmpeg and Chromium share 2 cores).',
+  target:
+    'Issue 12: ≤ 90 kB (90,000 bytes) of JavaScript on the wire (compressed body bytes, without HTTP headers) before the first WebRTC frame; met on the median, metEveryRound on the worst round.',
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Polls until `probe` returns a value, or throws after `timeoutMs`. */
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`page-weight: timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+}
+
+async function gitInfo(): Promise<PageWeightReport['code']> {
+  const git = async (...args: string[]) => (await promisify(execFile)('git', args, { cwd: root, timeout: 10_000 })).stdout;
+  const commit = (await git('rev-parse', 'HEAD').catch(() => 'unknown')).trim();
+  const status = await git('status', '--porcelain', '--', 'web/src', 'web/index.html', 'web/vite.config.ts', 'shared/src').catch(() => '');
+  return {
+    commit,
+    webModified: status
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(3)),
+  };
+}
+
+/** A copy of web/dist (without source maps): another build during the run cannot change what is measured. */
+async function copyBuild(into: string): Promise<{ build: PageWeightReport['build']; disk: Map<string, NonNullable<FileRow['disk']>> }> {
+  const dist = path.join(root, 'web/dist');
+  if (!existsSync(path.join(dist, 'index.html'))) throw new Error('page-weight: web/dist has no build (npm run setup builds it)');
+  await cp(dist, into, { recursive: true, filter: (src) => !src.endsWith('.map') });
+  const assets = path.join(into, 'assets');
+  const names = new Set(await readdir(assets));
+  const size = async (f: string) => (names.has(f) ? (await stat(path.join(assets, f))).size : null);
+  const disk = new Map<string, NonNullable<FileRow['disk']>>();
+  const build = { jsFiles: 0, jsRawBytes: 0, jsBrBytes: 0, jsGzipBytes: 0 };
+  for (const name of names) {
+    if (!name.endsWith('.js')) continue;
+    const raw = (await size(name))!;
+    const gzip = await size(`${name}.gz`);
+    const br = await size(`${name}.br`);
+    disk.set(`/assets/${name}`, { raw, gzip, br });
+    build.jsFiles += 1;
+    build.jsRawBytes += raw;
+    build.jsGzipBytes += gzip ?? raw;
+    build.jsBrBytes += br ?? raw;
+  }
+  return { build, disk };
+}
+
+type Live = { streamId: string; studio: Page; studioMs: number; hlsReadyMs: number | null };
+
+/** The creator goes live from /studio with Chromium's fake camera and stays live for the run; resolves once HLS has segments. */
+async function goLive(browser: Browser, api: RunningApi, media: MediaServer, needHls: boolean, log: Log): Promise<Live> {
+  const started = Date.now();
+  const { token } = await createCreatorSession(api);
+  const context = await browser.newContext({ baseURL: api.url });
+  await context.addCookies([{ name: SESSION_COOKIE, value: token, url: api.url, httpOnly: true, sameSite: 'Lax' }]);
+  const studio = await context.newPage();
+  await studio.goto('/studio', { timeout: 30_000 });
+  await studio.getByTestId('stream-title').fill('Page weight bench', { timeout: 30_000 });
+  await studio.getByTestId('go-live').click({ timeout: 10_000 });
+  await studio.getByTestId('watch-link').waitFor({ timeout: 60_000 });
+  await until('the studio to connect', 30_000, async () =>
+    (await studio.getByTestId('connection-state').textContent({ timeout: 5_000 })) === 'connected' ? true : undefined,
+  );
+  const streamId = await studio.locator('[data-stream-id]').first().getAttribute('data-stream-id', { timeout: 10_000 });
+  if (!streamId) throw new Error('page-weight: the studio shows no stream id');
+  const studioMs = Date.now() - started;
+  await until('the api to list the stream as live', 30_000, async () => {
+    const res = await fetch(`${api.url}/api/streams/${streamId}`, { signal: AbortSignal.timeout(5_000) });
+    return ((await res.json()) as { status?: string }).status === 'live' ? true : undefined;
+  });
+  // HLS viewers start from the playlist: a few segments first, so none waits for ffmpeg's first ones.
+  if (needHls)
+    await until('the HLS playlist to hold 3 segments', 60_000, async () => {
+      const res = await fetch(`${api.url}/media/hls/${streamId}/index.m3u8`, { signal: AbortSignal.timeout(5_000) });
+      if (!res.ok) return undefined;
+      return ((await res.text()).match(/\.ts$/gm)?.length ?? 0) >= 3 ? true : undefined;
+    });
+  if (!media.registry.get(streamId)?.live) throw new Error('page-weight: the media-server has no live broadcast');
+  const hlsReadyMs = needHls ? Date.now() - started : null;
+  log(
+    `creator live: stream ${streamId}, studio connected in ${studioMs} ms${hlsReadyMs === null ? '' : `, 3 HLS segments after ${hlsReadyMs} ms`}`,
+  );
+  return { streamId, studio, studioMs, hlsReadyMs };
+}
+
+function viewers(media: MediaServer, streamId: string): number {
+  const b = media.registry.get(streamId);
+  if (!b || b.closed || !b.live) throw new Error('page-weight: the creator is no longer live');
+  return b.viewerCount;
+}
+
+/** Takes the stream's one WebRTC place with a bare media socket (a consume token from the api, like a viewer's). */
+async function holdWebRtcPlace(api: RunningApi, media: MediaServer, streamId: string): Promise<() => Promise<void>> {
+  const res = await fetch(`${api.url}/api/streams/${streamId}/media-token`, { method: 'POST', signal: AbortSignal.timeout(5_000) });
+  if (!res.ok) throw new Error(`page-weight: media token ${res.status}`);
+  const { token } = (await res.json()) as { token: string };
+  const socket: Socket = io(media.url, {
+    path: MEDIA_SOCKET_PATH,
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  const release = async () => {
+    socket.disconnect();
+    await until('the SFU to free the WebRTC place', 15_000, () => (viewers(media, streamId) === 0 ? true : undefined), 50);
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('page-weight: the place holder got no media:welcome')), 10_000);
+      socket.once('media:welcome', () => (clearTimeout(timer), resolve()));
+      socket.once('connect_error', (err) => (clearTimeout(timer), reject(err)));
+    });
+    await until('the place holder to count as a viewer', 10_000, () => (viewers(media, streamId) === 1 ? true : undefined), 50);
+  } catch (err) {
+    await release().catch(() => undefined);
+    throw err;
+  }
+  return release;
+}
+
+/** What every sample must show, or the run fails: it played the path it was meant to, with the encoding it was meant to. */
+function checkSample(s: ViewerSample): void {
+  const fail = (why: string) => {
+    throw new Error(`page-weight: ${s.mode}/${s.encoding} round ${s.round}: ${why}`);
+  };
+  const expected = s.mode === 'webrtc' ? 'webrtc' : 'hls';
+  if (s.playedAs !== expected) fail(`the first frame was played as ${s.playedAs}, not ${expected}`);
+  if (s.mode === 'fallback' && s.mediaRefusal !== 'webrtc_capacity')
+    fail(`the media socket was not refused for capacity (${s.mediaRefusal})`);
+  if (s.mode !== 'fallback' && s.mediaRefusal !== null) fail(`the media socket was refused (${s.mediaRefusal})`);
+  if (s.js.requests === 0) fail('no JavaScript before the first frame');
+  for (const f of s.scripts) {
+    if (s.encoding === 'identity' && f.contentEncoding !== null)
+      fail(`${f.path} came ${f.contentEncoding}-encoded under Accept-Encoding: identity`);
+    if (s.encoding === 'identity' && f.wireBodyBytes !== f.decodedBytes)
+      fail(`${f.path}: ${f.wireBodyBytes} bytes sent, ${f.decodedBytes} decoded`);
+  }
+}
+
+const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
+
+export function sampleLine(s: ViewerSample): string {
+  return `${kb(s.js.wireBodyBytes)} JS on the wire (${kb(s.js.decodedBytes)} decoded) in ${s.js.requests} requests, first frame ${Math.round(s.firstFrameMs)} ms (${s.playedAs}${s.mediaRefusal ? `, refused ${s.mediaRefusal}` : ''}, ${s.firstFrameVia}, ${s.videoSize})${s.jsAfter.requests ? `; ${s.jsAfter.requests} more scripts after it` : ''}`;
+}
+
+function cell(samples: ViewerSample[], mode: ViewerMode, encoding: Encoding): Cell | null {
+  const xs = samples.filter((s) => s.mode === mode && s.encoding === encoding).sort((a, b) => a.round - b.round);
+  if (xs.length === 0) return null;
+  const sets = xs.map((s) =>
+    s.scripts
+      .filter((f) => f.beforeFirstFrame)
+      .map((f) => f.path)
+      .sort()
+      .join(' '),
+  );
+  const allWire = (s: ViewerSample) => Object.values(s.allBeforeFrame).reduce((n, t) => n + t.wireBodyBytes, 0);
+  return {
+    mode,
+    encoding,
+    jsWireBytes: spread(xs.map((s) => s.js.wireBodyBytes)),
+    jsHeaderBytes: spread(xs.map((s) => s.js.headerBytes)),
+    jsDecodedBytes: spread(xs.map((s) => s.js.decodedBytes)),
+    jsRequests: spread(xs.map((s) => s.js.requests)),
+    firstFrameMs: spread(
+      xs.map((s) => s.firstFrameMs),
+      round1,
+    ),
+    allWireBytes: spread(xs.map(allWire)),
+    sameScriptsEveryRound: sets.every((x) => x === sets[0]),
+  };
+}
+
+function fileRows(samples: ViewerSample[], mode: ViewerMode, disk: Map<string, NonNullable<FileRow['disk']>>): FileRow[] {
+  const of = (encoding: Encoding) => samples.filter((s) => s.mode === mode && s.encoding === encoding);
+  const main = of('compressed').length > 0 ? of('compressed') : of('identity');
+  const paths = new Set(main.flatMap((s) => s.scripts.filter((f) => f.beforeFirstFrame).map((f) => f.path)));
+  const rows: FileRow[] = [];
+  for (const p of paths) {
+    const seen = (encoding: Encoding) => of(encoding).flatMap((s) => s.scripts.filter((f) => f.path === p));
+    const wireBytes: FileRow['wireBytes'] = {};
+    for (const e of ENCODINGS) if (seen(e).length > 0) wireBytes[e] = median(seen(e).map((f) => f.wireBodyBytes));
+    const first = main.flatMap((s) => s.scripts.filter((f) => f.path === p));
+    const d = disk.get(p.split('?')[0]!) ?? null;
+    const expected = (f: ViewerSample['scripts'][number]) =>
+      !d ? null : f.contentEncoding === 'br' ? d.br : f.contentEncoding === 'gzip' ? d.gzip : f.contentEncoding === null ? d.raw : null;
+    const all = ENCODINGS.flatMap((e) => seen(e));
+    rows.push({
+      path: p,
+      wireBytes,
+      decodedBytes: median(first.map((f) => f.decodedBytes)),
+      contentEncoding: first[0]?.contentEncoding ?? null,
+      disk: d,
+      finishedMs: Math.round(median(first.map((f) => f.finishedMs))),
+      matchesBuild: all.every((f) => f.wireBodyBytes === expected(f) && f.decodedBytes === d?.raw),
+    });
+  }
+  return rows.sort((a, b) => (b.wireBytes.compressed ?? b.wireBytes.identity ?? 0) - (a.wireBytes.compressed ?? a.wireBytes.identity ?? 0));
+}
+
+/** `npm run bench -- page-weight`: JavaScript on the wire before the first live video frame, per playback path, compressed vs not. */
+export async function runPageWeightBench(o: PageWeightOptions, log: Log, full = false): Promise<PageWeightReport> {
+  const startedAt = new Date();
+  const machine = await machineAtStart({ postgresUrl: o.adminUrl });
+  if (machine.record.disturbed)
+    log(`load average ${machine.record.loadAvgBefore.join(' ')} at the start (> ${DISTURBED_LOADAVG}): this run is marked disturbed`);
+  const code = await gitInfo();
+  if (code.webModified.length > 0) log(`web sources differ from ${code.commit.slice(0, 10)}: ${code.webModified.join(', ')}`);
+  const work = await mkdtemp(path.join(os.tmpdir(), 'hawker-page-weight-'));
+  const distCopy = path.join(work, 'dist');
+  const hlsDir = path.join(work, 'hls');
+  let db: BenchDatabase | undefined;
+  let media: MediaServer | undefined;
+  let api: RunningApi | undefined;
+  let browser: Browser | undefined;
+  try {
+    const { build, disk } = await copyBuild(distCopy);
+    log(`build: ${build.jsFiles} JavaScript files, ${kb(build.jsRawBytes)} raw, ${kb(build.jsBrBytes)} brotli in all`);
+    db = await createPageWeightDatabase(o.adminUrl);
+    const apiPort = await freePort();
+    media = await startMediaServer(
+      loadMediaConfig({
+        MEDIA_PORT: '0',
+        MEDIA_WORKERS: '1',
+        RTC_MIN_PORT: String(o.rtcMinPort),
+        RTC_MAX_PORT: String(o.rtcMaxPort),
+        LOG_LEVEL: 'warn',
+        MEDIA_TOKEN_SECRET: MEDIA_SECRET,
+        API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`,
+        HLS_DIR: hlsDir,
+        MAX_WEBRTC_VIEWERS_PER_STREAM: String(MAX_WEBRTC_VIEWERS),
+      }),
+    );
+    api = await startApiServer(
+      loadApiConfig({
+        PORT: String(apiPort),
+        HOST: '127.0.0.1',
+        DATABASE_URL: db.url,
+        WEB_DIST: distCopy,
+        LOG_LEVEL: 'warn',
+        SCHEDULER_INTERVAL_SECONDS: '0',
+        MEDIA_URL: media.url,
+        MEDIA_TOKEN_SECRET: MEDIA_SECRET,
+        // Every page comes from 127.0.0.1.
+        MEDIA_TOKEN_RATE_LIMIT: '100000',
+        SOCKETS_PER_IP: '100000',
+        GUEST_VIEWERS_PER_IP: '100000',
+      }),
+    );
+    browser = await launchChromium();
+    log(
+      `database ${db.name}; media-server ${media.url} (RTC ports ${o.rtcMinPort}–${o.rtcMaxPort}); api ${api.url}; Chromium ${browser.version()}`,
+    );
+    const live = await goLive(
+      browser,
+      api,
+      media,
+      o.modes.some((x) => x !== 'webrtc'),
+      log,
+    );
+    const b = browser;
+    const a = api;
+    const m = media;
+
+    const one = async (mode: ViewerMode, encoding: Encoding, round: number, position: number): Promise<ViewerSample> => {
+      await until('no WebRTC viewer left on the SFU', 15_000, () => (viewers(m, live.streamId) === 0 ? true : undefined), 50);
+      const release = mode === 'fallback' ? await holdWebRtcPlace(a, m, live.streamId) : null;
+      try {
+        const s = await measureViewer(b, {
+          baseUrl: a.url,
+          streamId: live.streamId,
+          mode,
+          encoding,
+          round,
+          position,
+          firstFrameTimeoutMs: o.firstFrameTimeoutMs,
+        });
+        checkSample(s);
+        return s;
+      } finally {
+        await release?.();
+      }
+    };
+
+    const warmup: PageWeightReport['warmup'] = [];
+    if (o.warmup)
+      for (const mode of o.modes) {
+        const s = await one(mode, 'compressed', 0, 0);
+        warmup.push({ mode, firstFrameMs: s.firstFrameMs, playedAs: s.playedAs });
+        log(`warm-up ${mode}: ${sampleLine(s)}`);
+      }
+
+    const combos = o.modes.flatMap((mode) => o.encodings.map((encoding) => ({ mode, encoding })));
+    const samples: ViewerSample[] = [];
+    const rounds: PageWeightReport['rounds'] = [];
+    for (let r = 0; r < o.rounds; r++) {
+      // Rotated, so no combination always goes first (cold) or always follows the same one.
+      const order = combos.map((_, i) => combos[(i + r) % combos.length]!);
+      rounds.push({ round: r + 1, order: order.map((c) => `${c.mode}/${c.encoding}`) });
+      for (const [position, c] of order.entries()) {
+        const s = await one(c.mode, c.encoding, r + 1, position);
+        samples.push(s);
+        log(`round ${r + 1}/${o.rounds} [${position + 1}/${order.length}] ${c.mode} ${c.encoding}: ${sampleLine(s)}`);
+      }
+      if ((await live.studio.getByTestId('connection-state').textContent({ timeout: 5_000 })) !== 'connected')
+        throw new Error('page-weight: the studio is no longer connected');
+    }
+
+    const cells = o.modes.flatMap((mode) => o.encodings.map((e) => cell(samples, mode, e))).filter((c): c is Cell => c !== null);
+    const get = (mode: ViewerMode, e: Encoding) => cells.find((c) => c.mode === mode && c.encoding === e);
+    const files: PageWeightReport['files'] = {};
+    const modes: PageWeightReport['summary']['modes'] = {};
+    for (const mode of o.modes) {
+      files[mode] = fileRows(samples, mode, disk);
+      const c = get(mode, 'compressed');
+      const i = get(mode, 'identity');
+      const any = (c ?? i)!;
+      modes[mode] = {
+        compressedBytes: c?.jsWireBytes.median ?? null,
+        identityBytes: i?.jsWireBytes.median ?? null,
+        decodedBytes: any.jsDecodedBytes.median,
+        requests: any.jsRequests.median,
+        firstFrameMs: c?.firstFrameMs.median ?? null,
+        firstFrameMsIdentity: i?.firstFrameMs.median ?? null,
+        compressionRatio: c && i ? round2(i.jsWireBytes.median / c.jsWireBytes.median) : null,
+      };
+    }
+    const t = get(TARGET.mode, TARGET.encoding);
+    const finishedAt = new Date();
+    const { adminUrl: _adminUrl, ...options } = o;
+    return {
+      scenario: 'page-weight',
+      schemaVersion: 1,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationSec: Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000),
+      full,
+      machine: { ...machine.finish(), chromium: browser.version() },
+      code,
+      build,
+      options,
+      method: METHOD,
+      setup: {
+        streamId: live.streamId,
+        studioMs: live.studioMs,
+        hlsReadyMs: live.hlsReadyMs,
+        maxWebrtcViewersPerStream: MAX_WEBRTC_VIEWERS,
+        mediaWorkers: 1,
+      },
+      warmup,
+      rounds,
+      samples,
+      cells,
+      files,
+      summary: {
+        target: TARGET,
+        modes,
+        met: t ? t.jsWireBytes.median <= TARGET.maxWireBytes : null,
+        metEveryRound: t ? t.jsWireBytes.max <= TARGET.maxWireBytes : null,
+        marginBytes: t ? TARGET.maxWireBytes - t.jsWireBytes.median : null,
+        webrtcWithHeadersBytes: t ? median(t.jsWireBytes.rounds.map((n, i) => n + t.jsHeaderBytes.rounds[i]!)) : null,
+        checks: {
+          matchesBuild: Object.values(files).every((rows) => rows.every((f) => f.matchesBuild)),
+          resourceTimingAgrees: samples.every((x) => x.resourceTimingAgrees),
+          documentContentEncoding: [...new Set(samples.filter((x) => x.encoding === 'compressed').map((x) => x.documentContentEncoding))],
+        },
+      },
+    };
+  } finally {
+    await browser?.close().catch((err: unknown) => log(`closing Chromium: ${String(err)}`));
+    await media?.close().catch((err: unknown) => log(`closing the media-server: ${String(err)}`));
+    await api?.close().catch((err: unknown) => log(`closing the api: ${String(err)}`));
+    await db?.drop().catch((err: unknown) => log(`dropping the database: ${String(err)}`));
+    await rm(work, { recursive: true, force: true });
+  }
+}
