@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type ProxyOptions } from 'vite';
 import { compression } from 'vite-plugin-compression2';
@@ -22,6 +23,16 @@ export default defineConfig({
     svelte(),
     compression({ algorithms: ['brotliCompress', 'gzip'], include: /\.(js|css|html|svg|json|webmanifest)$/, threshold: 1024 }),
   ],
+  // What a browser viewer never runs, left out of its download (see the two stand-in modules).
+  resolve: {
+    alias: [
+      { find: /^debug$/, replacement: fileURLToPath(new URL('./src/lib/media/debug-stub.cjs', import.meta.url)) },
+      {
+        find: /^\.\/(handlers\/(FakeHandler|ReactNative106)|test\/fakeParameters)$/,
+        replacement: fileURLToPath(new URL('./src/lib/media/mediasoup-unused.cjs', import.meta.url)),
+      },
+    ],
+  },
   server: { proxy },
   preview: { proxy },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
