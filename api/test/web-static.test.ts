@@ -49,6 +49,20 @@ describe('the web app on the wire', () => {
     expect(Buffer.from(await none.arrayBuffer()).equals(plain)).toBe(true);
   });
 
+  it('answers a client route (a deep link) with the compressed index.html too', async () => {
+    const plain = readFileSync(path.join(dist, 'index.html'));
+    const res = await fetchRaw(`${api.url}/live/00000000-0000-4000-8000-000000000000`, 'gzip, deflate, br');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-encoding')).toBe('br');
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect((bytes.equals(plain) ? bytes : brotliDecompressSync(bytes)).equals(plain)).toBe(true);
+    const none = await fetchRaw(`${api.url}/live/00000000-0000-4000-8000-000000000000`, 'identity');
+    expect(none.headers.get('content-encoding')).toBeNull();
+    expect(Buffer.from(await none.arrayBuffer()).equals(plain)).toBe(true);
+  });
+
   it('compresses to a fraction: the brotli copy of every script is under half its size', () => {
     for (const f of readdirSync(path.join(dist, 'assets')).filter((n) => n.endsWith('.js') && !n.endsWith('.map'))) {
       const plain = readFileSync(path.join(dist, 'assets', f)).length;

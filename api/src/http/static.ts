@@ -23,9 +23,22 @@ export function webAppRouter(distDir: string): Router | undefined {
     }),
   );
   router.use(expressStaticGzip(distDir, { ...compressed, index: false, serveStatic: { index: false, maxAge: 0 } }));
-  router.get(/^\/(?!api\/|socket\.io\/|media\/|metrics$).*/, (_req, res) => {
+  // Client routes get index.html the same way: its smallest copy the browser accepts.
+  const indexCopies = (['br', 'gzip'] as const)
+    .map((encoding) => ({ encoding, file: `${indexFile}.${encoding === 'br' ? 'br' : 'gz'}` }))
+    .filter((c) => fs.existsSync(c.file));
+  router.get(/^\/(?!api\/|socket\.io\/|media\/|metrics$).*/, (req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(indexFile);
+    res.setHeader('Vary', 'Accept-Encoding');
+    // Ours before the browser's order: brotli when it is accepted at all, then gzip.
+    const copy = indexCopies.find((c) => req.acceptsEncodings(c.encoding) === c.encoding);
+    if (!copy) {
+      res.sendFile(indexFile);
+      return;
+    }
+    res.setHeader('Content-Encoding', copy.encoding);
+    res.type('html');
+    res.sendFile(copy.file);
   });
   return router;
 }
