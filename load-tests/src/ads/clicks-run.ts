@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { openDatabase, type Database } from '../../../api/src/repositories/db/client.js';
 import { checkLedger, type LedgerProblem } from '../../../api/src/repositories/ledger-check.repository.js';
 import { connectRedis } from '../../../api/src/repositories/redis.js';
 import { AdTokens, CLICK_TTL_MS } from '../../../api/src/services/ad-token.js';
+import { measuredCode, type MeasuredCode } from '../report/code.js';
 import { createBenchDatabase } from '../chat/fixtures.js';
 import { DISTURBED_LOADAVG, machineAtStart, type MachineRecord } from '../report/machine.js';
 import { ChildHandle, cpuFraction, cpuSample, type CpuSample } from '../sfu/ipc.js';
@@ -135,7 +133,7 @@ export type AdClicksReport = {
   full: boolean;
   /** Where it ran (versions read from the servers) and the load before and after; disturbed: 1-min load > 0.5 at the start. */
   machine: MachineRecord;
-  code: { commit: string; files: Record<string, { sha256: string; modified: boolean }> };
+  code: MeasuredCode;
   options: Omit<AdClicksOptions, 'adminUrl' | 'redisUrl'>;
   method: Record<string, string>;
   fixtures: { campaigns: number; capped: number; open: number; cappedBudgetsMinor: number[]; openBudgetMinor: number; fundedMinor: number };
@@ -184,7 +182,6 @@ export type AdClicksReport = {
 type Log = (line: string) => void;
 type ApiNode = ChildHandle<ClicksApiApi, ClicksApiReady>;
 
-const root = path.resolve(import.meta.dirname, '../../..');
 /** The click path under test: named in the report by commit and content hash (the working tree is what runs). */
 export const MEASURED_FILES = [
   'api/src/http/routes/ads.routes.ts',
@@ -194,26 +191,6 @@ export const MEASURED_FILES = [
   'api/src/repositories/ledger.repository.ts',
   'api/src/repositories/db/sql.ts',
 ];
-
-async function measuredCode(): Promise<AdClicksReport['code']> {
-  const git = async (...args: string[]) => (await promisify(execFile)('git', args, { cwd: root })).stdout.trim();
-  const commit = await git('rev-parse', 'HEAD').catch(() => 'unknown');
-  const modified = new Set(
-    (await git('status', '--porcelain', '--', ...MEASURED_FILES).catch(() => ''))
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.slice(3)),
-  );
-  const files: AdClicksReport['code']['files'] = {};
-  for (const f of MEASURED_FILES) {
-    const sha256 = createHash('sha256')
-      .update(await readFile(path.join(root, f)))
-      .digest('hex')
-      .slice(0, 16);
-    files[f] = { sha256, modified: modified.has(f) };
-  }
-  return { commit, files };
-}
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -490,7 +467,7 @@ export async function runAdClicksBench(o: AdClicksOptions, log: Log, full = fals
   const startedAt = new Date();
   const machine = await machineAtStart({ postgresUrl: o.adminUrl, redisUrl: o.redisUrl });
   const { loadAvgBefore, disturbed } = machine.record;
-  const code = await measuredCode();
+  const code = await measuredCode(MEASURED_FILES);
   const dirty = Object.entries(code.files).filter(([, f]) => f.modified);
   if (dirty.length > 0) log(`measuring uncommitted changes in ${dirty.map(([f]) => f).join(', ')} (on ${code.commit.slice(0, 10)})`);
   if (disturbed) log(`load average ${loadAvgBefore.join(' ')} at the start (> ${DISTURBED_LOADAVG}): this run is marked disturbed`);

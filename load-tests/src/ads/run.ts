@@ -1,11 +1,7 @@
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { AD_SLOT_POSITIONS } from '@hawker/shared';
+import { measuredCode, type MeasuredCode } from '../report/code.js';
 import { LOGGED_BEYOND_SLOTS } from '../../../api/src/domain/ad-auction.js';
 import { pacingPassRate } from '../../../api/src/domain/ad-pacing.js';
 import { AdIndex, type AdContext } from '../../../api/src/services/ad-index.js';
@@ -111,7 +107,7 @@ export type AdsReport = {
     disturbed: boolean;
   };
   /** HEAD when the run started and the measured files as they were (modified: differs from HEAD, uncommitted). */
-  code: { commit: string; files: Record<string, { sha256: string; modified: boolean }> };
+  code: MeasuredCode;
   options: Omit<AdsBenchOptions, 'adminUrl'>;
   method: Record<string, string>;
   points: AdsPoint[];
@@ -136,29 +132,8 @@ export type AdsReport = {
 type Log = (line: string) => void;
 type Figures = { p50Us: number; p99Us: number; decisionsPerSecond: number };
 
-const root = path.resolve(import.meta.dirname, '../../..');
 /** The code under test: what the report names by commit and content hash (the working tree is what runs). */
 export const MEASURED_FILES = ['api/src/services/ad-index.ts', 'api/src/domain/ad-auction.ts', 'api/src/domain/ad-pacing.ts'];
-
-async function measuredCode(): Promise<AdsReport['code']> {
-  const git = async (...args: string[]) => (await promisify(execFile)('git', args, { cwd: root })).stdout.trim();
-  const commit = await git('rev-parse', 'HEAD').catch(() => 'unknown');
-  const modified = new Set(
-    (await git('status', '--porcelain', '--', ...MEASURED_FILES).catch(() => ''))
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.slice(3)),
-  );
-  const files: AdsReport['code']['files'] = {};
-  for (const f of MEASURED_FILES) {
-    const sha256 = createHash('sha256')
-      .update(await readFile(path.join(root, f)))
-      .digest('hex')
-      .slice(0, 16);
-    files[f] = { sha256, modified: modified.has(f) };
-  }
-  return { commit, files };
-}
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -460,7 +435,7 @@ export async function runAdsBench(o: AdsBenchOptions, log: Log, full = false): P
   const startedAt = new Date();
   const loadAvgBefore = os.loadavg().map(round2);
   const disturbed = loadAvgBefore[0]! > DISTURBED_LOADAVG;
-  const code = await measuredCode();
+  const code = await measuredCode(MEASURED_FILES);
   const dirty = Object.entries(code.files).filter(([, f]) => f.modified);
   if (dirty.length > 0) log(`measuring uncommitted changes in ${dirty.map(([f]) => f).join(', ')} (on ${code.commit.slice(0, 10)})`);
   if (disturbed) log(`load average ${loadAvgBefore.join(' ')} at the start (> ${DISTURBED_LOADAVG}): this run is marked disturbed`);
