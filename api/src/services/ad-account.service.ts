@@ -21,6 +21,7 @@ import { InsufficientFundsError } from '../repositories/ledger.repository.js';
 import type { Principal } from './auth.service.js';
 import type { AdCampaignService } from './ad-campaign.service.js';
 import type { PaymentProvider } from './payments/provider.js';
+import { topUpFromCard } from './card-top-up.js';
 
 const WEEK_MS = 7 * 86_400_000;
 /** The simulator replays at most this many logged auctions (the newest): it must answer within 2 s. */
@@ -84,22 +85,14 @@ export class AdAccountService {
         throw err;
       });
     } else {
-      const payment = await this.brands.startTopUp(userId, body.amountMinor, cur, this.payments.name, `ads:${userId}:${key}`);
-      if (!payment) throw AppError.conflict('idempotency_key_reused', 'This top-up was already made.');
-      const charge = await this.payments
-        .charge({
-          amountMinor: body.amountMinor,
-          currency: cur,
-          paymentMethod: body.paymentMethod,
-          idempotencyKey: `topup:${payment.id}`,
-          description: 'Hawker ad balance top-up',
-        })
-        .catch(() => ({ status: 'failed' as const, code: 'processing_error' as const, message: 'The payment provider did not answer.' }));
-      if (charge.status === 'failed') {
-        await this.brands.failTopUp(payment.id, charge.code);
-        throw new AppError(402, 'invalid_request_error', charge.code, charge.message, 'paymentMethod');
-      }
-      await this.brands.finishTopUp(payment.id, charge.providerRef);
+      await topUpFromCard(this.brands, this.payments, {
+        userId,
+        amountMinor: body.amountMinor,
+        currency: cur,
+        paymentMethod: body.paymentMethod,
+        key: `ads:${userId}:${key}`,
+        description: 'Hawker ad balance top-up',
+      });
     }
     this.onFundsChanged();
     return this.account(principal);

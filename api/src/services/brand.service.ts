@@ -5,6 +5,7 @@ import type { BrandRepository } from '../repositories/brand.repository.js';
 import type { ShopRepository } from '../repositories/shop.repository.js';
 import type { Principal } from './auth.service.js';
 import type { PaymentProvider } from './payments/provider.js';
+import { topUpFromCard } from './card-top-up.js';
 
 /** Brand accounts: sign-up, the prepaid balance (topped up by card), and finding creators to sponsor. */
 export class BrandService {
@@ -51,16 +52,14 @@ export class BrandService {
     key: string,
   ): Promise<BrandSummary> {
     const brandId = requireBrand(principal);
-    const payment = await this.brands.startTopUp(brandId, amountMinor, currency, this.payments.name, key);
-    if (!payment) throw AppError.conflict('idempotency_key_reused', 'This top-up was already made.');
-    const charge = await this.payments
-      .charge({ amountMinor, currency, paymentMethod, idempotencyKey: `topup:${payment.id}`, description: 'Hawker brand balance top-up' })
-      .catch(() => ({ status: 'failed' as const, code: 'processing_error' as const, message: 'The payment provider did not answer.' }));
-    if (charge.status === 'failed') {
-      await this.brands.failTopUp(payment.id, charge.code);
-      throw new AppError(402, 'invalid_request_error', charge.code, charge.message, 'paymentMethod');
-    }
-    await this.brands.finishTopUp(payment.id, charge.providerRef);
+    await topUpFromCard(this.brands, this.payments, {
+      userId: brandId,
+      amountMinor,
+      currency,
+      paymentMethod,
+      key,
+      description: 'Hawker brand balance top-up',
+    });
     return this.summary(principal);
   }
 
