@@ -2,6 +2,9 @@ import { formatMoney } from '@hawker/shared';
 import type { ApiConfig } from './config.js';
 import { openDatabase, type Database } from './repositories/db/client.js';
 import { createDealGate } from './repositories/deal-gate.repository.js';
+import { createPurchaseStates } from './repositories/purchase-state.repository.js';
+import { createSignalBus } from './repositories/signal-bus.js';
+import type { DealSignal } from './services/deal-reservations.js';
 import { CheckoutRepository } from './repositories/checkout.repository.js';
 import { ChatPostRepository } from './repositories/chat-post.repository.js';
 import { ListingRepository } from './repositories/listing.repository.js';
@@ -117,6 +120,9 @@ export type Services = {
   close(): Promise<void>;
 };
 
+/** Messages between api nodes (Redis pub/sub; a local emitter without Redis). */
+type NodeSignal = DealSignal | { type: 'session.ended'; sessionId: string };
+
 export async function createServices(config: ApiConfig, logger: Logger): Promise<Services> {
   const db = await openDatabase(config.database);
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
@@ -127,6 +133,15 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const events = new DomainEvents(logger.child({ component: 'events' }));
   const sessions = new SessionRepository(db.prisma);
   const { auth, hasher, passwords } = createAuth(config, redis, users, sessions, events);
+  // What every node must hear at once: an ended session leaves every node's session cache; a deal's gate refuses or sells again.
+  const nodeSignals = await createSignalBus<NodeSignal>(redis, `${config.redisKeyPrefix}nodes`, logger);
+  events.on('session.ended', ({ sessionId }) => {
+    auth.sessionCache.ended(sessionId);
+    nodeSignals.publish({ type: 'session.ended', sessionId });
+  });
+  nodeSignals.subscribe((s) => {
+    if (s.type === 'session.ended') auth.sessionCache.ended(s.sessionId);
+  });
   const mailer = new Mailer(
     new MailOutboxRepository(db.prisma, new URL(config.publicUrl).hostname),
     { ...config.mail, publicUrl: config.publicUrl, secret: config.appSecret },
@@ -192,6 +207,14 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     events,
     async (id) => (await users.findById(id))?.displayName ?? 'Someone',
     createDealGate(redis, { keyPrefix: config.redisKeyPrefix }),
+    {
+      states: createPurchaseStates(redis, config.redisKeyPrefix),
+      signals: {
+        publish: (s) => nodeSignals.publish(s),
+        subscribe: (listener) => nodeSignals.subscribe((s) => s.type !== 'session.ended' && listener(s)),
+      },
+      logger: logger.child({ component: 'deals' }),
+    },
     (deal, creatorId) =>
       notifications.notifyMany(
         'followers',
@@ -303,6 +326,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
         await notifications.close();
         await mailer.close();
         deals.close();
+        await nodeSignals.close();
         await rooms.close().catch(() => undefined);
         await presence.clearNode().catch(() => undefined);
         await connections.clearNode().catch(() => undefined);

@@ -54,18 +54,19 @@ describe.each([
     expect(await gate.reserve(deal, STREAM, 'u', 'same', 1)).toBe('pending');
     await gate.confirm(deal, 'same');
     expect(await gate.reserve(deal, STREAM, 'u', 'same', 1)).toBe('done');
-    // A confirmed reservation keeps its units: releasing it is a no-op.
-    await gate.release(deal, 'same');
+    // A confirmed reservation keeps its units: failing it is a no-op.
+    expect(await gate.fail(deal, 'same')).toBe(false);
     expect(await gate.remaining(deal)).toBe(9);
   });
 
-  it('returns a released reservation to the deal and to the buyer', async () => {
+  it('returns a failed reservation to the deal and to the buyer, and its key stays failed', async () => {
     const deal = await openDeal(gate, 1, 1);
     expect(await gate.reserve(deal, STREAM, 'u', 'first', 1)).toBe('reserved');
     expect(await gate.reserve(deal, STREAM, 'v', 'other', 1)).toBe('sold_out');
-    await gate.release(deal, 'first');
-    await gate.release(deal, 'first');
+    expect(await gate.fail(deal, 'first')).toBe(true);
+    expect(await gate.fail(deal, 'first')).toBe(false);
     expect(await gate.remaining(deal)).toBe(1);
+    expect(await gate.reserve(deal, STREAM, 'u', 'first', 1)).toBe('failed');
     expect(await gate.reserve(deal, STREAM, 'u', 'again', 1)).toBe('reserved');
   });
 
@@ -74,9 +75,9 @@ describe.each([
     await gate.reserve(deal, STREAM, 'u', 'stale', 1);
     await gate.reserve(deal, STREAM, 'u', 'fresh', 1);
     await gate.confirm(deal, 'fresh');
-    expect(await gate.expire(deal)).toBe(0);
+    expect(await gate.expire(deal)).toEqual([]);
     await new Promise((r) => setTimeout(r, TTL_MS + 50));
-    expect(await gate.expire(deal)).toBe(1);
+    expect(await gate.expire(deal)).toEqual(['stale']);
     expect(await gate.remaining(deal)).toBe(1);
     expect(await gate.reserve(deal, STREAM, 'w', 'later', 1)).toBe('reserved');
   });

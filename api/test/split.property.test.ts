@@ -99,6 +99,7 @@ async function apply(s: Step, m: Model): Promise<void> {
         { streamId, listingId: listing.id, quantity: 1, unitPriceMinor: s.price, idempotencyKey: key(), paymentMethod: 'pm_card_visa' },
         true,
       );
+      if (bought.status !== 'paid') throw new Error('a pinned listing is paid before the answer');
       m.orders.push({ id: bought.orderId, total: s.price, bps: s.bps, buyer, state: 'paid', released: 0, refundedAfter: 0 });
       m.captured += s.price;
       return;

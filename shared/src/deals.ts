@@ -50,9 +50,53 @@ export interface DealView {
   serverTime: string;
 }
 
+/** A paid order: the answer to buying a pinned listing, and what a deal's reservation becomes. */
 export interface PurchaseResult {
   orderId: string;
-  status: string;
+  status: 'paid';
   totalMinor: number;
   currency: string;
 }
+
+/**
+ * A flash deal's press is answered as soon as the gate decides, before any
+ * payment: the unit is the buyer's, and the order is paid behind the answer
+ * (`purchase:paid` or `purchase:failed` on the buyer's own channel, or
+ * GET /api/purchases/:idempotencyKey for a buyer who reconnects).
+ */
+export interface PurchaseReserved {
+  status: 'reserved';
+  reservationId: string;
+  dealId: string;
+  idempotencyKey: string;
+  /** When the payment completes by, or the unit goes back on sale (ISO time). */
+  payBy: string;
+}
+
+/** What `purchase:create` answers: a paid order (pinned listings), or a deal's reservation. */
+export type PurchaseAnswer = PurchaseResult | PurchaseReserved;
+
+/** Refusals the deal gate answers at once (error acks with these codes). */
+export const dealRefusalCodes = ['deal_sold_out', 'deal_limit_reached', 'deal_closed'] as const;
+
+type OutcomeOf = { reservationId: string; dealId: string; idempotencyKey: string };
+export type PurchasePaid = OutcomeOf & { status: 'paid'; order: PurchaseResult };
+/** The payment did not go through (or was not made in time): the unit went back on sale; a new press needs a new key. */
+export type PurchaseFailed = OutcomeOf & { status: 'failed'; error: { code: string; message: string } };
+
+/** A reservation as it stands: what the pull endpoint returns. */
+export type PurchaseState = PurchaseReserved | PurchasePaid | PurchaseFailed;
+
+export const purchaseKeyParamsSchema = z.object({ idempotencyKey: idempotencyKeySchema }).strict();
+
+const outcomeIds = { reservationId: z.string(), dealId: z.string(), idempotencyKey: z.string() };
+/** GET /api/purchases/:idempotencyKey, for the OpenAPI document (the types above are the contract). */
+export const purchaseStateSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('reserved'), ...outcomeIds, payBy: z.string() }),
+  z.object({
+    status: z.literal('paid'),
+    ...outcomeIds,
+    order: z.object({ orderId: z.string(), status: z.literal('paid'), totalMinor: z.number().int(), currency: z.string() }),
+  }),
+  z.object({ status: z.literal('failed'), ...outcomeIds, error: z.object({ code: z.string(), message: z.string() }) }),
+]);

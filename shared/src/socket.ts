@@ -3,7 +3,7 @@ import type { Ack } from './errors.js';
 import { idSchema } from './ids.js';
 import type { Role } from './auth.js';
 import type { ChatMessageView, ChatSettings, PinnedProduct } from './chat.js';
-import type { DealView, PurchaseResult, dealLaunchSchema, purchaseCreateSchema } from './deals.js';
+import type { DealView, PurchaseAnswer, PurchaseFailed, PurchasePaid, dealLaunchSchema, purchaseCreateSchema } from './deals.js';
 import type { NotificationPush } from './notifications.js';
 import type {
   pinSetSchema,
@@ -50,7 +50,8 @@ export interface ClientToServerEvents {
   'mod:appoint': (payload: z.input<typeof modTargetSchema>, ack: Ack<null>) => void;
   'pin:set': (payload: z.input<typeof pinSetSchema>, ack: Ack<PinnedProduct[]>) => void;
   'deal:launch': (payload: z.input<typeof dealLaunchSchema>, ack: Ack<DealView>) => void;
-  'purchase:create': (payload: z.input<typeof purchaseCreateSchema>, ack: Ack<PurchaseResult>) => void;
+  /** A pinned listing answers with the paid order; a flash deal at once with a reservation (or a refusal). */
+  'purchase:create': (payload: z.input<typeof purchaseCreateSchema>, ack: Ack<PurchaseAnswer>) => void;
   'mod:slowMode': (payload: z.input<typeof modSlowModeSchema>, ack: Ack<ChatSettings>) => void;
   'mod:blockedWords': (payload: z.input<typeof modBlockedWordsSchema>, ack: Ack<ChatSettings>) => void;
 }
@@ -78,6 +79,10 @@ export interface ServerToClientEvents {
    */
   'purchase:made': (payload: { streamId: string; buyer: string; title: string; quantity: number; alsoBought: number }) => void;
   'chat:settings': (payload: { streamId: string } & ChatSettings) => void;
+  /** On the buyer's own channel: a deal reservation's payment went through. */
+  'purchase:paid': (payload: PurchasePaid) => void;
+  /** On the buyer's own channel: it did not (the unit is back on sale). */
+  'purchase:failed': (payload: PurchaseFailed) => void;
   /** On the person's own channel: something to show in their bell (pull GET /api/notifications for what was missed). */
   'notification:new': (payload: NotificationPush) => void;
 }

@@ -106,7 +106,7 @@ export function createApp(services: Services, opts: AppOptions): Express {
       ...catalogRoutes(services.catalog, services.images, services.reviews, services.discovery),
       ...shopRoutes(services.catalog, services.carts, services.reviews),
       ...streamRoutes(services.streams, opts.mediaTokenSecret, services.discovery, services.pins),
-      ...orderRoutes(services.orders),
+      ...orderRoutes(services.orders, services.deals),
       ...settlementRoutes(services.settlement, services.earnings),
       ...adminRoutes(services.ledger),
     ],

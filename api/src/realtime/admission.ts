@@ -74,7 +74,7 @@ class Refusal extends Error {
 
 async function admit(socket: HawkerSocket, deps: AdmissionDeps): Promise<void> {
   const ip = clientAddress(socket.request, deps.trustProxy);
-  const session = await deps.auth.session(readSessionToken(socket.handshake.headers.cookie));
+  const session = await deps.auth.cachedSession(readSessionToken(socket.handshake.headers.cookie));
   const subjects = [`ip:${ip}`, ...(session ? [`user:${session.user.id}`] : [])];
   const caps = [deps.limits.socketsPerIp, deps.limits.socketsPerUser];
   const taken: string[] = [];
@@ -100,6 +100,8 @@ async function admit(socket: HawkerSocket, deps: AdmissionDeps): Promise<void> {
   };
   if (session) {
     await socket.join([sessionRoom(session.sessionId), userRoom(session.user.id), ...(await deps.personalRooms(session.user.id))]);
+    // Read from the cache, the session may have ended since; once in its room, a later end disconnects it anyway.
+    if (deps.auth.sessionCache.wasEnded(session.sessionId)) throw new Refusal('session_ended', 'This session has ended; log in again.');
     socket.data.sessionExpiresAt = session.expiresAt.getTime();
   }
 }

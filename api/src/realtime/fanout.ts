@@ -41,6 +41,11 @@ export function forwardRealtimeEvents(events: DomainEvents, io: HawkerServer, op
   events.on('purchase.made', (e) => {
     io.to(roomName(e.streamId)).emit('purchase:made', e);
   });
+  events.on('purchase.outcome', ({ buyerId, outcome }) => {
+    const room = io.to(userRoom(buyerId));
+    if (outcome.status === 'paid') room.emit('purchase:paid', outcome);
+    else room.emit('purchase:failed', outcome);
+  });
   events.on('pin.changed', (e) => {
     io.to(roomName(e.streamId)).emit('pin:changed', e);
   });

@@ -1,6 +1,6 @@
-import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { RedisClient } from './redis.js';
+import { createSignalBus, type SignalBus } from './signal-bus.js';
 
 /** What every node's ad index must learn at once. */
 export type AdSignal =
@@ -19,46 +19,8 @@ export type AdSignal =
   /** Valid impressions and billed clicks recorded: the ads' click-through evidence. */
   | { type: 'stats'; counts: { adId: string; impressions: number; clicks: number }[] };
 
-export type AdSignalBus = {
-  publish(signal: AdSignal): void;
-  subscribe(listener: (signal: AdSignal) => void): void;
-  close(): Promise<void>;
-};
+export type AdSignalBus = SignalBus<AdSignal>;
 
-/**
- * Redis pub/sub between api nodes (the publisher hears its own messages too,
- * so every node applies a signal the same way); in one process without
- * Redis, a local emitter.
- */
-export async function createAdSignalBus(redis: RedisClient | undefined, keyPrefix: string, logger: Logger): Promise<AdSignalBus> {
-  const local = new EventEmitter();
-  if (!redis) {
-    return {
-      publish: (s) => queueMicrotask(() => local.emit('signal', s)),
-      subscribe: (l) => void local.on('signal', l),
-      close: () => {
-        local.removeAllListeners();
-        return Promise.resolve();
-      },
-    };
-  }
-  const channel = `${keyPrefix}ads`;
-  const subscriber = redis.duplicate();
-  subscriber.on('error', () => undefined);
-  await subscriber.connect();
-  await subscriber.subscribe(channel, (message) => {
-    try {
-      local.emit('signal', JSON.parse(message) as AdSignal);
-    } catch (err) {
-      logger.warn({ err }, 'unreadable ad signal');
-    }
-  });
-  return {
-    publish: (s) => void redis.publish(channel, JSON.stringify(s)).catch((err: unknown) => logger.warn({ err }, 'ad signal not published')),
-    subscribe: (l) => void local.on('signal', l),
-    close: async () => {
-      local.removeAllListeners();
-      await subscriber.quit().catch(() => undefined);
-    },
-  };
+export function createAdSignalBus(redis: RedisClient | undefined, keyPrefix: string, logger: Logger): Promise<AdSignalBus> {
+  return createSignalBus<AdSignal>(redis, `${keyPrefix}ads`, logger);
 }

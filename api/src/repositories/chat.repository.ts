@@ -15,6 +15,13 @@ export class ChatRepository {
     return this.prisma.stream.findUnique({ where: { id: streamId }, select: { creatorId: true, status: true, startedAt: true } });
   }
 
+  /** Everyone a creator appointed: a room's joins check against this one read. */
+  moderatorsOf(creatorId: string): Promise<Set<string>> {
+    return this.prisma.streamModerator
+      .findMany({ where: { creatorId }, select: { moderatorId: true } })
+      .then((rows) => new Set(rows.map((r) => r.moderatorId)));
+  }
+
   isModerator(creatorId: string, userId: string) {
     return this.prisma.streamModerator.count({ where: { creatorId, moderatorId: userId } }).then((n) => n > 0);
   }

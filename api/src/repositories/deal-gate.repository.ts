@@ -11,14 +11,17 @@ import { luaScript, type RedisClient } from './redis.js';
  *
  * A reservation is keyed by the buyer's idempotency key. It is `pending`
  * while its checkout runs, `done` once the order committed (a retry with the
- * same key then replays the order instead of reserving again), and returned
- * to the deal when the checkout fails or the reservation outlives its TTL.
+ * same key then replays the order instead of reserving again), and `failed`
+ * with its units returned to the deal when the checkout fails or the
+ * reservation outlives its TTL (a retry with that key is told so; a new
+ * press needs a new key).
  */
 export type GateVerdict =
   | 'reserved'
   /** The same idempotency key already holds a reservation (in flight or done): replay, don't reserve. */
   | 'pending'
   | 'done'
+  | 'failed'
   | 'sold_out'
   | 'buyer_limit'
   | 'closed'
@@ -35,24 +38,25 @@ export interface DealGate {
   reserve(dealId: string, streamId: string, buyerId: string, key: string, quantity: number): Promise<GateVerdict>;
   /** The order committed: the units stay taken, the key now replays. */
   confirm(dealId: string, key: string): Promise<void>;
-  /** The checkout failed: the units go back to the deal and the buyer's count. */
-  release(dealId: string, key: string): Promise<void>;
+  /** The checkout failed: the units go back to the deal and the buyer's count; the key stays failed. Whether it was pending. */
+  fail(dealId: string, key: string): Promise<boolean>;
   /** Sets the units left to PostgreSQL's remaining minus reservations still in flight (never above the truth). */
   sync(dealId: string, remainingInDb: number): Promise<number | null>;
-  /** Returns units of reservations older than the TTL; returns how many were expired. */
-  expire(dealId: string): Promise<number>;
+  /** Fails reservations older than the TTL (their units go back); returns their keys. */
+  expire(dealId: string): Promise<string[]>;
   remaining(dealId: string): Promise<number | null>;
   close(dealId: string): Promise<void>;
 }
 
-const RESERVATION_TTL_MS = 30_000;
+/** The buyer is told to expect the payment within this; a reservation older than it is given back. */
+export const RESERVATION_TTL_MS = 20_000;
 const keysOf = (prefix: string, dealId: string) => {
   const base = `${prefix}deal:{${dealId}}`; // one hash slot per deal, should Redis be clustered
   return [base, `${base}:buyers`, `${base}:res`, `${base}:exp`];
 };
 
 // KEYS: deal, buyers, res, exp. ARGV: streamId, buyer, key, qty, now, ttl.
-// res values: "pending:<buyer>:<qty>" or "done:<buyer>:<qty>".
+// res values: "pending:<buyer>:<qty>", "done:<buyer>:<qty>" or "failed:<buyer>:<qty>".
 const RESERVE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'unknown' end
 local prior = redis.call('HGET', KEYS[3], ARGV[3])
@@ -77,19 +81,21 @@ local function release(key)
   if not v then return 0 end
   local state, buyer, qty = string.match(v, '^(%a+):([^:]+):(%d+)$')
   if state ~= 'pending' then return 0 end
-  redis.call('HDEL', KEYS[3], key)
+  redis.call('HSET', KEYS[3], key, 'failed:' .. buyer .. ':' .. qty)
   redis.call('ZREM', KEYS[4], key)
   if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'left', tonumber(qty)) end
   redis.call('HINCRBY', KEYS[2], buyer, -tonumber(qty))
   return 1
 end`;
-const RELEASE = `${RELEASE_FN}
+const FAIL = `${RELEASE_FN}
 return release(ARGV[1])`;
 // ARGV: now.
 const EXPIRE = `${RELEASE_FN}
-local n = 0
-for _, key in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ARGV[1])) do n = n + release(key) end
-return n`;
+local expired = {}
+for _, key in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ARGV[1])) do
+  if release(key) == 1 then table.insert(expired, key) end
+end
+return expired`;
 // ARGV: key.
 const CONFIRM = `
 local v = redis.call('HGET', KEYS[3], ARGV[1])
@@ -111,7 +117,7 @@ return left`;
 
 const scripts = {
   reserve: luaScript(RESERVE),
-  release: luaScript(RELEASE),
+  fail: luaScript(FAIL),
   expire: luaScript(EXPIRE),
   confirm: luaScript(CONFIRM),
   sync: luaScript(SYNC),
@@ -163,8 +169,8 @@ class RedisDealGate implements DealGate {
     await scripts.confirm(this.redis, { keys: this.keys(dealId), arguments: [key] });
   }
 
-  async release(dealId: string, key: string): Promise<void> {
-    await scripts.release(this.redis, { keys: this.keys(dealId), arguments: [key] });
+  async fail(dealId: string, key: string): Promise<boolean> {
+    return (await scripts.fail(this.redis, { keys: this.keys(dealId), arguments: [key] })) === 1;
   }
 
   async sync(dealId: string, remainingInDb: number): Promise<number | null> {
@@ -172,8 +178,8 @@ class RedisDealGate implements DealGate {
     return left < 0 ? null : left;
   }
 
-  async expire(dealId: string): Promise<number> {
-    return (await scripts.expire(this.redis, { keys: this.keys(dealId), arguments: [String(Date.now())] })) as number;
+  async expire(dealId: string): Promise<string[]> {
+    return (await scripts.expire(this.redis, { keys: this.keys(dealId), arguments: [String(Date.now())] })) as string[];
   }
 
   async remaining(dealId: string): Promise<number | null> {
@@ -186,7 +192,7 @@ class RedisDealGate implements DealGate {
   }
 }
 
-type MemoryReservation = { state: 'pending' | 'done'; buyer: string; qty: number; expiresAt: number };
+type MemoryReservation = { state: 'pending' | 'done' | 'failed'; buyer: string; qty: number; expiresAt: number };
 type MemoryDeal = GateDeal & { left: number; buyers: Map<string, number>; res: Map<string, MemoryReservation> };
 
 /** One process without Redis (`npm start` on embedded defaults): the same rules in a map. */
@@ -224,15 +230,14 @@ class MemoryDealGate implements DealGate {
     return Promise.resolve();
   }
 
-  release(dealId: string, key: string): Promise<void> {
+  fail(dealId: string, key: string): Promise<boolean> {
     const d = this.#deals.get(dealId);
     const r = d?.res.get(key);
-    if (d && r?.state === 'pending') {
-      d.res.delete(key);
-      d.left += r.qty;
-      d.buyers.set(r.buyer, (d.buyers.get(r.buyer) ?? 0) - r.qty);
-    }
-    return Promise.resolve();
+    if (!d || r?.state !== 'pending') return Promise.resolve(false);
+    r.state = 'failed';
+    d.left += r.qty;
+    d.buyers.set(r.buyer, (d.buyers.get(r.buyer) ?? 0) - r.qty);
+    return Promise.resolve(true);
   }
 
   sync(dealId: string, remainingInDb: number): Promise<number | null> {
@@ -243,11 +248,11 @@ class MemoryDealGate implements DealGate {
     return Promise.resolve(d.left);
   }
 
-  async expire(dealId: string): Promise<number> {
+  async expire(dealId: string): Promise<string[]> {
     const d = this.#deals.get(dealId);
     const stale = d ? [...d.res].filter(([, r]) => r.state === 'pending' && r.expiresAt <= Date.now()) : [];
-    for (const [key] of stale) await this.release(dealId, key);
-    return stale.length;
+    for (const [key] of stale) await this.fail(dealId, key);
+    return stale.map(([key]) => key);
   }
 
   remaining(dealId: string): Promise<number | null> {

@@ -7,6 +7,7 @@ import type { PasswordHasher } from './password-hasher.js';
 import type { PasswordPolicy } from './password-policy.js';
 import type { SignInGuard } from './sign-in-guard.js';
 import type { DomainEvents } from './domain-events.js';
+import { SessionCache, type LiveSession } from './session-cache.js';
 
 /** Who is making a request, as established from the session cookie. */
 export type Principal = { userId: string; roles: Role[] };
@@ -18,6 +19,9 @@ export function hashSessionToken(token: string): string {
 }
 
 export class AuthService {
+  /** Ended sessions are dropped from it on every node (container.ts wires the news). */
+  readonly sessionCache = new SessionCache<PublicUser>();
+
   constructor(
     private readonly users: UserRepository,
     private readonly sessions: SessionRepository,
@@ -77,10 +81,24 @@ export class AuthService {
   }
 
   /** The live session behind a cookie token: its user, id and expiry (sockets watch the expiry). */
-  async session(token: string | undefined): Promise<{ user: PublicUser; sessionId: string; expiresAt: Date } | null> {
+  async session(token: string | undefined): Promise<LiveSession<PublicUser> | null> {
     if (!token) return null;
-    const session = await this.sessions.findLive(hashSessionToken(token), new Date());
-    return session ? { user: toPublicUser(session.user), sessionId: session.id, expiresAt: session.expiresAt } : null;
+    const tokenHash = hashSessionToken(token);
+    const session = await this.sessions.findLive(tokenHash, new Date());
+    if (!session) return null;
+    const live = { user: toPublicUser(session.user), sessionId: session.id, expiresAt: session.expiresAt };
+    this.sessionCache.set(tokenHash, live);
+    return live;
+  }
+
+  /**
+   * The same, read through the 5-second cache: for socket handshakes, which
+   * come right after the page's own requests (and all at once when a node
+   * restarts). HTTP requests read fresh, so a role gained a moment ago counts.
+   */
+  async cachedSession(token: string | undefined): Promise<LiveSession<PublicUser> | null> {
+    if (!token) return null;
+    return this.sessionCache.get(hashSessionToken(token)) ?? this.session(token);
   }
 
   async me(principal: Principal | null): Promise<MeResponse> {

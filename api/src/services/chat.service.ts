@@ -25,6 +25,8 @@ export class ChatService {
 
   // A stream's owner and status, read once for a burst of joins or moderation checks (never older than the request).
   readonly #streams = new ReadCoalescer((streamId: string) => this.chat.streamOwner(streamId));
+  // The creator's moderators, the same way: 10,000 joins share a read or two instead of a query each.
+  readonly #moderators = new ReadCoalescer((creatorId: string) => this.chat.moderatorsOf(creatorId));
 
   async send(principal: Principal | null, streamId: string, text: string): Promise<ChatMessageView> {
     if (!principal) throw AppError.unauthenticated('Log in to chat.');
@@ -109,7 +111,7 @@ export class ChatService {
     if (!userId) return { isCreator: false, canModerate: false };
     const stream = await this.stream(streamId);
     const isCreator = stream.creatorId === userId;
-    return { isCreator, canModerate: isCreator || (await this.chat.isModerator(stream.creatorId, userId)) };
+    return { isCreator, canModerate: isCreator || (await this.#moderators.get(stream.creatorId)).has(userId) };
   }
 
   private async isStaff(creatorId: string, userId: string): Promise<boolean> {

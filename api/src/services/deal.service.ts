@@ -1,13 +1,17 @@
-import type { ApiErrorBody, DealView, PriceQuote, PurchaseResult } from '@hawker/shared';
+import type { ApiErrorBody, DealView, PriceQuote, PurchaseAnswer, PurchaseResult, PurchaseState } from '@hawker/shared';
+import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import type { ChatRepository } from '../repositories/chat.repository.js';
 import type { DealRepository, DealRow } from '../repositories/deal.repository.js';
 import type { Principal } from './auth.service.js';
 import type { DomainEvents } from './domain-events.js';
 import type { IdempotencyService } from './idempotency.service.js';
-import { reserveErrors, type OrderService } from './order.service.js';
+import type { OrderService } from './order.service.js';
 import { Limiter } from './limiter.js';
-import type { DealGate, GateVerdict } from '../repositories/deal-gate.repository.js';
+import type { DealGate } from '../repositories/deal-gate.repository.js';
+import type { PurchaseStates } from '../repositories/purchase-state.repository.js';
+import type { SignalBus } from '../repositories/signal-bus.js';
+import { DealReservations, type DealSignal } from './deal-reservations.js';
 import { KeyedThrottle } from './keyed-throttle.js';
 import { PurchaseFacts } from './purchase-facts.js';
 import { PurchaseTicker } from './purchase-ticker.js';
@@ -27,15 +31,23 @@ type PurchaseInput = {
   paymentMethod: string;
 };
 
+/** What the deal path needs besides the checkout: where reservations stand, and the nodes' shared news. */
+export type DealReservationStores = {
+  states: PurchaseStates;
+  signals: Pick<SignalBus<DealSignal>, 'publish' | 'subscribe'>;
+  logger: Logger;
+};
+
 /**
  * Flash deals and buying inside a stream. A purchase goes through the
  * marketplace checkout (OrderService.buyNow: reserve, charge, escrow) with the
  * deal as the source of units; the server owns the clock and accepts
  * purchases until endsAt + grace, so HLS viewers who see the countdown late do
- * not lose the deal. A deal purchase first passes the gate (one Redis script:
- * reserve a unit or say why not), so a rush of thousands costs PostgreSQL only
- * the few hundred checkouts that can succeed. Stock updates and the ticker are
- * coalesced per deal and stream.
+ * not lose the deal. A deal press is answered by the gate alone (one Redis
+ * script: reserve a unit or say why not; deal-reservations.ts) and paid
+ * behind that answer, so a rush of thousands costs PostgreSQL only the few
+ * hundred checkouts that can succeed and no buyer waits for them. Stock
+ * updates and the ticker are coalesced per deal and stream.
  */
 export class DealService {
   readonly #stock = new KeyedThrottle<null>(
@@ -48,6 +60,8 @@ export class DealService {
   readonly #purchases = new Limiter(6);
   readonly #ticker: PurchaseTicker;
   readonly #facts: PurchaseFacts<{ startedAt: Date | null }, DealRow>;
+  readonly #reservations: DealReservations<PurchaseInput & { dealId: string }>;
+  readonly #states: PurchaseStates;
 
   constructor(
     private readonly deals: DealRepository,
@@ -57,9 +71,20 @@ export class DealService {
     private readonly events: DomainEvents,
     private readonly nameOf: (userId: string) => Promise<string>,
     private readonly gate: DealGate,
+    stores: DealReservationStores,
     /** Followers of the creator hear that a deal started (a background fan-out; never in the launch's way). */
     private readonly announce: (deal: DealView, creatorId: string) => Promise<void> = () => Promise.resolve(),
   ) {
+    this.#states = stores.states;
+    this.#reservations = new DealReservations({
+      gate,
+      ...stores,
+      pay: (principal, press, payBy) => this.idempotentCheckout(principal, press, payBy),
+      tell: (buyerId, outcome) => this.events.emit('purchase.outcome', { buyerId, outcome }),
+      stockChanged: (dealId) => this.scheduleStock(dealId),
+      warm: (dealId) => this.warmGate(dealId),
+      sync: (dealId) => this.syncGate(dealId),
+    });
     // The buyer's name is looked up only for the purchases the ticker shows (about one a second).
     this.#ticker = new PurchaseTicker(async (e) => {
       const { buyerId, ...rest } = e;
@@ -135,40 +160,32 @@ export class DealService {
   /**
    * Buying in the room. `inRoom`: the buyer's connection has joined this
    * stream's room — a sale counts for a stream only when it was made there.
+   * A pinned listing is paid before the answer; a deal press is answered at
+   * once (reserved or refused) and paid behind it.
    */
-  async purchase(principal: Principal | null, input: PurchaseInput, inRoom: boolean): Promise<PurchaseResult> {
+  async purchase(principal: Principal | null, input: PurchaseInput, inRoom: boolean): Promise<PurchaseAnswer> {
     if (!principal) throw AppError.unauthenticated('Log in to buy.');
     if (!inRoom) throw AppError.conflict('not_in_room', "Open the show to buy in it (this connection has not joined the show's room).");
     if (!input.dealId) return this.idempotentCheckout(principal, input);
-    const dealId = input.dealId;
     // A deal's price is fixed at launch: a press at another price is refused before it takes a unit.
-    const facts = await this.#facts.deal(dealId);
+    const facts = await this.#facts.deal(input.dealId);
     if (facts && facts.streamId === input.streamId && facts.dealPriceMinor !== input.unitPriceMinor)
       throw AppError.priceChanged([
         { listingId: facts.listingId, unitPriceMinor: facts.dealPriceMinor, currency: facts.currency as PriceQuote['currency'] },
       ]);
-    // Scoped to the buyer, like idempotency keys.
-    const key = `${principal.userId}:${input.idempotencyKey}`;
-    let verdict = await this.gate.reserve(dealId, input.streamId, principal.userId, key, input.quantity);
-    if (verdict === 'unknown')
-      verdict = (await this.warmGate(dealId))
-        ? await this.gate.reserve(dealId, input.streamId, principal.userId, key, input.quantity)
-        : 'wrong_stream';
-    refuseUnlessAdmitted(verdict);
-    // reserved, or a retry of a key that holds one: the checkout (or its replay) decides.
-    try {
-      const result = await this.idempotentCheckout(principal, input);
-      await this.gate.confirm(dealId, key);
-      return result;
-    } catch (err) {
-      await this.gate.release(dealId, key);
-      // PostgreSQL said no although the gate said yes: bring the gate back to the truth.
-      if (err instanceof AppError && err.code === 'deal_sold_out') await this.syncGate(dealId);
-      throw err;
-    }
+    return this.#reservations.press(principal, { ...input, dealId: input.dealId });
   }
 
-  private async idempotentCheckout(principal: Principal, input: PurchaseInput): Promise<PurchaseResult> {
+  /** Where the buyer's press with this key stands (a buyer who reconnects reads it here). */
+  async purchaseState(principal: Principal | null, idempotencyKey: string): Promise<PurchaseState> {
+    if (!principal) throw AppError.unauthenticated();
+    const state = await this.#states.get(`${principal.userId}:${idempotencyKey}`);
+    if (!state) throw AppError.notFound('Purchase');
+    return state;
+  }
+
+  /** `payBy`: a reservation's checkout that would start after this (ms) is refused; its unit goes back. */
+  private async idempotentCheckout(principal: Principal, input: PurchaseInput, payBy = Infinity): Promise<PurchaseResult> {
     const outcome = await this.idempotency.run(
       {
         userId: principal.userId,
@@ -177,18 +194,22 @@ export class DealService {
         path: 'purchase:create',
         body: { ...input, idempotencyKey: undefined },
       },
-      async () => ({ statusCode: 201, body: await this.buy(principal, input) }),
+      async () => ({ statusCode: 201, body: await this.buy(principal, input, payBy) }),
     );
     if (outcome.statusCode >= 400) throw AppError.fromJSON(outcome.statusCode, (outcome.body as ApiErrorBody).error);
     return outcome.body as PurchaseResult;
   }
 
-  private async buy(principal: Principal, input: PurchaseInput): Promise<PurchaseResult> {
+  private async buy(principal: Principal, input: PurchaseInput, payBy: number): Promise<PurchaseResult> {
     const stream = await this.#facts.stream(input.streamId);
     if (!stream) throw AppError.notFound('Stream');
     const deal = input.dealId ? await this.#facts.deal(input.dealId) : null;
     if (input.dealId && (!deal || deal.streamId !== input.streamId)) throw AppError.notFound('Deal');
-    return this.#purchases.run(() => this.checkout(principal, input, stream, deal));
+    return this.#purchases.run(() => {
+      if (Date.now() > payBy)
+        throw AppError.conflict('reservation_expired', 'The payment could not start in time; the unit went back on sale.');
+      return this.checkout(principal, input, stream, deal);
+    });
   }
 
   private async checkout(
@@ -236,16 +257,19 @@ export class DealService {
     return true;
   }
 
-  private async syncGate(dealId: string): Promise<void> {
+  private async syncGate(dealId: string): Promise<number | null> {
     const d = await this.deals.remaining(dealId);
-    if (d) await this.gate.sync(dealId, d.quantity - d.soldCount);
+    if (!d) return null;
+    const left = await this.gate.sync(dealId, d.quantity - d.soldCount);
+    this.#reservations.unitsBack(dealId, left);
+    return left;
   }
 
-  /** Scheduler hook: reservations whose checkout never finished go back, and every gate converges on PostgreSQL. */
+  /** Scheduler hook: reservations whose checkout never finished (a node died) go back, and every gate converges on PostgreSQL. */
   async reconcileGates(): Promise<void> {
     for (const d of await this.deals.activeRemaining()) {
-      await this.gate.expire(d.id);
-      await this.gate.sync(d.id, d.quantity - d.soldCount);
+      await this.#reservations.expired(d.id, await this.gate.expire(d.id));
+      this.#reservations.unitsBack(d.id, await this.gate.sync(d.id, d.quantity - d.soldCount));
     }
   }
 
@@ -268,32 +292,17 @@ export class DealService {
     const ended = await this.deals.endExpired(now);
     for (const d of ended) {
       await this.gate.close(d.id);
+      this.#reservations.forget(d.id);
       this.events.emit('deal.ended', { streamId: d.streamId, dealId: d.id, sold: d.sold });
     }
     return ended.map((d) => d.id);
   }
 
   close(): void {
+    this.#reservations.close();
     this.#ticker.close();
     void this.#stock.close();
     for (const t of this.#endTimers) clearTimeout(t);
-  }
-}
-
-function refuseUnlessAdmitted(verdict: GateVerdict): void {
-  switch (verdict) {
-    case 'reserved':
-    case 'pending':
-    case 'done':
-      return;
-    case 'sold_out':
-    case 'closed':
-      throw reserveErrors.deal_over();
-    case 'buyer_limit':
-      throw reserveErrors.buyer_limit();
-    case 'wrong_stream':
-    case 'unknown':
-      throw AppError.notFound('Deal');
   }
 }
 

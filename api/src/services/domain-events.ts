@@ -1,5 +1,14 @@
 import { EventEmitter } from 'node:events';
-import type { ChatMessageView, ChatSettings, DealView, NotificationKind, NotificationPush, PinnedProduct } from '@hawker/shared';
+import type {
+  ChatMessageView,
+  ChatSettings,
+  DealView,
+  NotificationKind,
+  NotificationPush,
+  PinnedProduct,
+  PurchaseFailed,
+  PurchasePaid,
+} from '@hawker/shared';
 import type { Logger } from 'pino';
 
 /**
@@ -16,6 +25,8 @@ export interface DomainEventMap {
   'deal.stock': { streamId: string; dealId: string; remaining: number };
   'deal.ended': { streamId: string; dealId: string; sold: number };
   'purchase.made': { streamId: string; buyer: string; title: string; quantity: number; alsoBought: number };
+  /** A deal reservation was paid, or failed: for the buyer's own channel. */
+  'purchase.outcome': { buyerId: string; outcome: PurchasePaid | PurchaseFailed };
   'pin.changed': { streamId: string; pins: PinnedProduct[] };
   'chat.deleted': { streamId: string; messageId: string };
   'chat.settings': { streamId: string } & ChatSettings;

@@ -14,7 +14,8 @@ export class KeyedThrottle<V> {
   constructor(
     private readonly run: (key: string, value: V, folded: number, trailing: boolean) => Promise<void>,
     private readonly fold: (earlier: V, later: V) => V,
-    private readonly windowMs = 1000,
+    /** A fixed window, or one per key (a room's size can set how often it is worth telling). */
+    private readonly windowMs: number | ((key: string) => number) = 1000,
   ) {}
 
   /** Resolves when this push's own run is done (a leading run), or at once when it was folded. */
@@ -34,7 +35,8 @@ export class KeyedThrottle<V> {
   }
 
   #open(key: string): void {
-    const timer = setTimeout(() => void this.#end(key), this.windowMs);
+    const ms = typeof this.windowMs === 'number' ? this.windowMs : this.windowMs(key);
+    const timer = setTimeout(() => void this.#end(key), ms);
     timer.unref();
     this.#windows.set(key, { pending: undefined, folded: 0, timer });
   }

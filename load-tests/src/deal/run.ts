@@ -98,7 +98,9 @@ export async function runDealBench(o: DealBenchOptions, log: Log): Promise<DealR
     );
 
     const hawkerDeal = await launch(api, show, o);
+    const stopJoinProfile = await profileIf(process.env.DEAL_PROFILE_JOIN);
     await connect(children, api.url, cookies, show.streamId, log);
+    await stopJoinProfile();
     const stopProfile = await profileIf(process.env.DEAL_PROFILE);
     const hawker = await rushOnce(children, show.streamId, hawkerDeal, o, 'hawker');
     await stopProfile();

@@ -4,14 +4,28 @@ import {
   orderIdParamsSchema,
   ordersListSchema,
   orderViewSchema,
+  purchaseKeyParamsSchema,
+  purchaseStateSchema,
   shipOrderBodySchema,
 } from '@hawker/shared';
 import { z } from 'zod';
+import type { DealService } from '../../services/deal.service.js';
 import type { OrderService } from '../../services/order.service.js';
 import { route, type AnyRouteSpec } from '../route.js';
 
-export function orderRoutes(orders: OrderService): AnyRouteSpec[] {
+export function orderRoutes(orders: OrderService, deals: DealService): AnyRouteSpec[] {
   return [
+    route({
+      method: 'get',
+      path: '/purchases/:idempotencyKey',
+      summary: "Where a flash-deal press stands (reserved, paid or failed), by the buyer's idempotency key: for a buyer who reconnects",
+      tags: ['orders'],
+      auth: 'required',
+      params: purchaseKeyParamsSchema,
+      response: purchaseStateSchema,
+      errors: [404],
+      handler: ({ principal, params }) => deals.purchaseState(principal, params.idempotencyKey),
+    }),
     route({
       method: 'post',
       path: '/orders',

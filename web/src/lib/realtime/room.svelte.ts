@@ -1,4 +1,5 @@
-import type { AckResponse, ClientToServerEvents, ServerToClientEvents } from '@hawker/shared';
+import type { AckResponse, ClientToServerEvents, PurchaseState, ServerToClientEvents } from '@hawker/shared';
+import { apiFetch } from '../api.js';
 import { io, type Socket } from 'socket.io-client';
 import { RoomChat } from './chat.svelte.js';
 import { measureClockSkew } from './deal-clock.js';
@@ -67,7 +68,9 @@ export class RoomConnection {
     this.moderation = new ChatModeration(streamId, request);
     this.pins = new RoomPins(streamId, request);
     this.deal = new RoomDeal(streamId, request);
-    this.purchases = new RoomPurchases(streamId, request);
+    this.purchases = new RoomPurchases(streamId, request, undefined, (key) =>
+      apiFetch<PurchaseState>(`/api/purchases/${encodeURIComponent(key)}`),
+    );
   }
 
   join(): void {
@@ -76,7 +79,11 @@ export class RoomConnection {
     this.state = 'connecting';
     const socket: RoomSocket = io({ transports: ['websocket'], autoConnect: false });
     this.#socket = socket;
-    socket.on('connect', () => void this.#join(socket));
+    socket.on('connect', () => {
+      void this.#join(socket);
+      // An outcome pushed while this socket was away is read back.
+      this.purchases.recheck();
+    });
     socket.on('disconnect', () => {
       if (this.state !== 'closed') this.state = 'connecting';
     });
@@ -110,6 +117,8 @@ export class RoomConnection {
     socket.on('deal:ended', (p) => {
       if (mine(p)) this.deal.end(p);
     });
+    socket.on('purchase:paid', (p) => this.purchases.settle(p));
+    socket.on('purchase:failed', (p) => this.purchases.settle(p));
     socket.on('purchase:made', (p) => {
       if (mine(p)) this.ticker.push(p);
     });
@@ -123,6 +132,7 @@ export class RoomConnection {
     this.#socket?.disconnect();
     this.#socket = null;
     this.ticker.close();
+    this.purchases.close();
   }
 
   async #join(socket: RoomSocket): Promise<void> {
