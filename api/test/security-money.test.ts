@@ -10,8 +10,8 @@ import type { RunningApi } from '../src/server.js';
 /**
  * Money paths (security findings 4, 5, 13 and 16): the buyer is charged the
  * price they saw or nothing; a sale counts for a stream only when it was made
- * in that live stream's room; a flash deal is below the list price; cancel
- * and ship cannot overwrite each other.
+ * in that live stream's room; a flash deal is below the list price; cancel,
+ * ship and dispute cannot overwrite each other.
  */
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 let api: RunningApi;
@@ -211,22 +211,38 @@ describe('flash deal price', () => {
   });
 });
 
-describe('cancel and ship race on PostgreSQL', () => {
-  /** Holds the order's row lock while `request` runs into it, then commits `concurrent` first. */
+describe('cancel, ship and dispute races on PostgreSQL', () => {
+  /**
+   * Holds the order's row lock while `request` runs into it, then commits
+   * `concurrent` first. It waits until the request is blocked on that very row
+   * (a backend holding a tuple lock on it and waiting for this transaction),
+   * and fails if the request never gets there: then there was no race.
+   */
   async function race(orderId: string, request: () => Promise<{ status: number; body: unknown }>, concurrent: string) {
     const other = new pg.Client({ connectionString: inject('databaseUrl') });
     await other.connect();
     try {
       await other.query('BEGIN');
-      await other.query('SELECT 1 FROM orders WHERE id = $1 FOR UPDATE', [orderId]);
+      const { rows: locked } = await other.query<{ page: number; tuple: number }>(
+        `SELECT (ctid::text::point)[0]::int AS page, (ctid::text::point)[1]::int AS tuple FROM orders WHERE id = $1 FOR UPDATE`,
+        [orderId],
+      );
       const answer = request();
-      // Wait until the request is blocked on our lock: it has read the order and is writing it.
-      for (let i = 0; i < 200; i++) {
+      let blocked = false;
+      for (let i = 0; i < 400 && !blocked; i++) {
         const { rows } = await other.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          `SELECT count(*)::int AS n FROM pg_locks l
+            WHERE l.locktype = 'tuple' AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND l.relation = 'orders'::regclass AND l.page = $1 AND l.tuple = $2
+              AND pg_backend_pid() = ANY (pg_blocking_pids(l.pid))`,
+          [locked[0]!.page, locked[0]!.tuple],
         );
-        if (rows[0]!.n > 0) break;
-        await new Promise((r) => setTimeout(r, 25));
+        blocked = rows[0]!.n > 0;
+        if (!blocked) await new Promise((r) => setTimeout(r, 25));
+      }
+      if (!blocked) {
+        await other.query('ROLLBACK');
+        throw new Error(`the request never waited on order ${orderId}'s row lock: ${JSON.stringify(await answer)}`);
       }
       await other.query(concurrent, [orderId]);
       await other.query('COMMIT');
@@ -271,5 +287,38 @@ describe('cancel and ship race on PostgreSQL', () => {
     expect(ship.status).toBe(409);
     const order = await api.services.db.prisma.order.findUniqueOrThrow({ where: { id: orderId }, include: { shipment: true } });
     expect({ status: order.status, shipment: order.shipment }).toEqual({ status: 'disputed', shipment: null });
+  });
+
+  it('a dispute that commits while a cancel is under way wins; the cancel is 409 and refunds nothing', async () => {
+    const orderId = await newOrder();
+    const listingId = (await api.services.db.prisma.orderItem.findFirstOrThrow({ where: { orderId } })).listingId;
+    const refundTransfers = () => api.services.db.prisma.ledgerTransfer.count({ where: { orderId, kind: 'refund' } });
+    const cancel = await race(
+      orderId,
+      () => buyer.post(`/api/orders/${orderId}/cancel`, undefined, idem()),
+      // What opening a dispute commits (settlement.repository openDispute): the order disputed, the dispute row.
+      `WITH o AS (UPDATE orders SET status = 'disputed', "updatedAt" = now() WHERE id = $1 AND status = 'paid'
+                  RETURNING id, "buyerId", "streamOffsetMs")
+       INSERT INTO disputes (id, "orderId", "openedById", reason, "streamOffsetMs")
+       SELECT gen_random_uuid(), id, "buyerId", 'Never arrived', "streamOffsetMs" FROM o`,
+    );
+    expect(cancel.status).toBe(409);
+    expect(cancel.body).toMatchObject({ error: { code: 'invalid_order_state' } });
+    const order = await api.services.db.prisma.order.findUniqueOrThrow({
+      where: { id: orderId },
+      include: { escrow: true, refunds: true, disputes: true },
+    });
+    expect({
+      status: order.status,
+      cancelledAt: order.cancelledAt,
+      escrow: order.escrow?.status,
+      refundedMinor: order.escrow?.refundedMinor,
+      refunds: order.refunds.length,
+      disputes: order.disputes.map((d) => d.status),
+    }).toEqual({ status: 'disputed', cancelledAt: null, escrow: 'held', refundedMinor: 0, refunds: 0, disputes: ['open'] });
+    // No refund posted, the unit not put back on sale, and the books still balance with the escrow held.
+    expect(await refundTransfers()).toBe(0);
+    expect((await api.services.db.prisma.listing.findUniqueOrThrow({ where: { id: listingId } })).stock).toBe(1);
+    expect(await checkLedger(api.services.db.prisma)).toEqual([]);
   });
 });

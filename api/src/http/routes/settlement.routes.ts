@@ -93,7 +93,7 @@ export function settlementRoutes(settlement: SettlementService, earnings: Earnin
       tags: ['wallet'],
       auth: 'required',
       idempotent: true,
-      body: createPayoutBodySchema.extend({ amountMinor: createPayoutBodySchema.shape.amountMinor.max(Number.MAX_SAFE_INTEGER) }),
+      body: createPayoutBodySchema,
       status: 201,
       response: walletSchema,
       errors: [403, 409],
