@@ -1,4 +1,5 @@
 import type { AckResponse, ClientToServerEvents, DealView, PurchaseResult, ServerToClientEvents } from '@hawker/shared';
+import { pressUntilPaid } from '../../test/support/deals.js';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient, startTestApi } from '../../test/support/api.js';
@@ -34,8 +35,9 @@ const buyers = async (n: number) =>
   Promise.all((await createBuyers(api, n, 'dealer')).map(async (b) => ({ id: b.id, socket: await open(b.client.cookieHeader) })));
 const launch = (listingId: string, quantity: number, perBuyerLimit = 1): Promise<AckResponse<DealView>> =>
   host.timeout(5000).emitWithAck('deal:launch', { streamId, listingId, dealPriceMinor: 999, quantity, perBuyerLimit, durationSeconds: 60 });
+/** A press as the buyer finally sees it: the reservation's payment followed on their channel. */
 const purchase = (s: ClientSocket, dealId: string, quantity = 1, idempotencyKey = key()): Promise<AckResponse<PurchaseResult>> =>
-  s.timeout(20_000).emitWithAck('purchase:create', { streamId, dealId, quantity, unitPriceMinor: 999, idempotencyKey });
+  pressUntilPaid(s, { streamId, dealId, quantity, unitPriceMinor: 999, idempotencyKey });
 async function endDeals() {
   await api.services.deals.endExpired(new Date(Date.now() + 3_600_000));
 }
@@ -185,7 +187,7 @@ describe('stream sales and the replay timeline', () => {
     const launched = await launch(listing.id, 1);
     if (!launched.ok) throw new Error(launched.error.message);
     const [declined, next] = await buyers(2);
-    const refused = await declined!.socket.timeout(20_000).emitWithAck('purchase:create', {
+    const refused = await pressUntilPaid(declined!.socket, {
       streamId,
       dealId: launched.data.id,
       quantity: 1,

@@ -2,6 +2,7 @@ import type { AckResponse, ClientToServerEvents, PurchaseResult, ServerToClientE
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HttpClient, startTestApi } from '../../test/support/api.js';
+import { pressUntilPaid } from '../../test/support/deals.js';
 import { createBuyers, createListing, goLive } from '../../test/support/fixtures.js';
 import { checkLedger } from '../src/repositories/ledger-check.repository.js';
 import type { RunningApi } from '../src/server.js';
@@ -70,11 +71,11 @@ describe('flash-deal rush', () => {
           return s;
         }),
       );
-      // Every buyer presses Buy twice (a double-click with two keys), all at once.
+      // Every buyer presses Buy twice (a double-click with two keys), all at once; reservations are followed to their payment.
       const acks: AckResponse<PurchaseResult>[] = await Promise.all(
         connected.flatMap((s, i) =>
           [0, 1].map((n) =>
-            s.timeout(120_000).emitWithAck('purchase:create', {
+            pressUntilPaid(s, {
               streamId,
               dealId: launched.data.id,
               quantity: 1,
@@ -137,9 +138,7 @@ describe('flash-deal rush', () => {
       return s;
     };
     const buy = (s: ClientSocket, idempotencyKey: string): Promise<AckResponse<PurchaseResult>> =>
-      s
-        .timeout(20_000)
-        .emitWithAck('purchase:create', { streamId, dealId: launched.data.id, quantity: 1, unitPriceMinor: 700, idempotencyKey });
+      pressUntilPaid(s, { streamId, dealId: launched.data.id, quantity: 1, unitPriceMinor: 700, idempotencyKey });
     const first = await socketOn(a, buyers[0]!.client.cookieHeader);
     const bought = await buy(first, 'lost-key-1');
     expect(bought, JSON.stringify(bought)).toMatchObject({ ok: true });

@@ -72,6 +72,28 @@ describe('logout', () => {
     again.disconnect();
   });
 
+  it('a logout on one node is honoured at once by another that has the session cached for handshakes', async () => {
+    const viewer = new HttpClient(a.url);
+    await viewer.login('buyer@hawker.test');
+    // Kept before the logout, which clears the client's own cookie: a thief's copy.
+    const stolen = viewer.cookieHeader;
+    // Node b resolves the cookie on this handshake and keeps it for up to 5 s.
+    const first = await open(b, stolen);
+    await join(first);
+    expect(await first.timeout(5000).emitWithAck('chat:send', { streamId, text: 'hello' })).toMatchObject({ ok: true });
+    const gone = new Promise<string>((resolve) => first.once('disconnect', resolve));
+    expect((await viewer.post('/api/auth/logout')).status).toBe(200);
+    await gone;
+    // Within the cache's 5 s, on the node that cached it: the session is gone all the same.
+    const again = await open(b, stolen);
+    await join(again);
+    expect(await again.timeout(5000).emitWithAck('chat:send', { streamId, text: 'still here?' })).toMatchObject({
+      ok: false,
+      error: { code: 'unauthenticated' },
+    });
+    again.disconnect();
+  });
+
   it('a session that expires disconnects its socket at that moment', async () => {
     const [user] = await createBuyers(a, 1, 'expiring');
     // The session's 30 days are up in 1.5 s.

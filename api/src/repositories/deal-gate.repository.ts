@@ -36,6 +36,8 @@ export interface DealGate {
   /** Opens (or re-opens after a loss) the gate with PostgreSQL's view: units left and what each buyer already has. */
   open(deal: GateDeal, bought: Map<string, number>): Promise<void>;
   reserve(dealId: string, streamId: string, buyerId: string, key: string, quantity: number): Promise<GateVerdict>;
+  /** The checkout started: the sweep leaves the reservation alone while it runs (PostgreSQL decides it). */
+  paying(dealId: string, key: string): Promise<void>;
   /** The order committed: the units stay taken, the key now replays. */
   confirm(dealId: string, key: string): Promise<void>;
   /** The checkout failed: the units go back to the deal and the buyer's count; the key stays failed. Whether it was pending. */
@@ -48,8 +50,10 @@ export interface DealGate {
   close(dealId: string): Promise<void>;
 }
 
-/** The buyer is told to expect the payment within this; a reservation older than it is given back. */
+/** The buyer is told to expect the payment within this; a reservation whose checkout has not started by then is given back. */
 export const RESERVATION_TTL_MS = 20_000;
+// A checkout that started is given this long before a sweep may take its units back (its node died mid-payment).
+const PAYING_TTL_MS = 300_000;
 const keysOf = (prefix: string, dealId: string) => {
   const base = `${prefix}deal:{${dealId}}`; // one hash slot per deal, should Redis be clustered
   return [base, `${base}:buyers`, `${base}:res`, `${base}:exp`];
@@ -165,6 +169,10 @@ class RedisDealGate implements DealGate {
     return verdict as GateVerdict;
   }
 
+  async paying(dealId: string, key: string): Promise<void> {
+    await this.redis.zAdd(this.keys(dealId)[3]!, { score: Date.now() + PAYING_TTL_MS, value: key }, { XX: true });
+  }
+
   async confirm(dealId: string, key: string): Promise<void> {
     await scripts.confirm(this.redis, { keys: this.keys(dealId), arguments: [key] });
   }
@@ -222,6 +230,12 @@ class MemoryDealGate implements DealGate {
       return 'reserved';
     })();
     return Promise.resolve(verdict);
+  }
+
+  paying(dealId: string, key: string): Promise<void> {
+    const r = this.#deals.get(dealId)?.res.get(key);
+    if (r?.state === 'pending') r.expiresAt = Date.now() + PAYING_TTL_MS;
+    return Promise.resolve();
   }
 
   confirm(dealId: string, key: string): Promise<void> {

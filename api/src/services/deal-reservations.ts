@@ -20,8 +20,8 @@ export type ReservationDeps<P extends DealPress> = {
   gate: DealGate;
   states: PurchaseStates;
   signals: Pick<SignalBus<DealSignal>, 'publish' | 'subscribe'>;
-  /** The checkout (order, payment, escrow), refused if it would start after `payBy` (ms). */
-  pay: (principal: Principal, press: P, payBy: number) => Promise<PurchaseResult>;
+  /** The checkout (order, payment, escrow); `starting` runs when its turn comes, just before it starts, and may refuse it. */
+  pay: (principal: Principal, press: P, starting: () => Promise<void>) => Promise<PurchaseResult>;
   /** Tells the buyer, on their own channel, how it ended. */
   tell: (buyerId: string, outcome: PurchasePaid | PurchaseFailed) => void;
   /** Units were taken or came back: the room's stock line is due. */
@@ -148,13 +148,21 @@ export class DealReservations<P extends DealPress> {
     const { gate } = this.deps;
     let outcome: PurchasePaid | PurchaseFailed;
     try {
-      const order = await this.deps.pay(principal, press, payBy);
+      const order = await this.deps.pay(principal, press, async () => {
+        if (Date.now() > payBy)
+          throw AppError.conflict('reservation_expired', 'The payment could not start in time; the unit went back on sale.');
+        clearTimeout(this.#expiryTimers.get(buyerKey));
+        await gate.paying(press.dealId, buyerKey);
+      });
       await gate.confirm(press.dealId, buyerKey);
       outcome = { ...ids(reserved), status: 'paid', order };
     } catch (err) {
       const known = err instanceof AppError && err.status < 500;
       if (!known) this.deps.logger.error({ err, dealId: press.dealId }, 'deal checkout failed');
-      if (await gate.fail(press.dealId, buyerKey).catch(() => false)) this.#unitsBack(press.dealId);
+      const gaveBack = await gate.fail(press.dealId, buyerKey).catch(() => false);
+      if (gaveBack) this.#unitsBack(press.dealId);
+      // The sweep already gave it back and told the buyer.
+      else if (known && err.code === 'reservation_expired') return;
       // PostgreSQL said no although the gate said yes: bring the gate back to the truth.
       if (known && err.code === 'deal_sold_out') await this.deps.sync(press.dealId).catch(() => null);
       outcome = {

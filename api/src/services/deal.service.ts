@@ -79,7 +79,7 @@ export class DealService {
     this.#reservations = new DealReservations({
       gate,
       ...stores,
-      pay: (principal, press, payBy) => this.idempotentCheckout(principal, press, payBy),
+      pay: (principal, press, starting) => this.idempotentCheckout(principal, press, starting),
       tell: (buyerId, outcome) => this.events.emit('purchase.outcome', { buyerId, outcome }),
       stockChanged: (dealId) => this.scheduleStock(dealId),
       warm: (dealId) => this.warmGate(dealId),
@@ -154,7 +154,11 @@ export class DealService {
 
   async active(streamId: string): Promise<DealView | null> {
     const row = await this.deals.active(streamId);
-    return row ? toView(row) : null;
+    if (!row) return null;
+    const view = toView(row);
+    // Units reserved and still being paid are not on sale either: a viewer joining mid-rush sees them gone.
+    const unreserved = await this.gate.remaining(row.id);
+    return unreserved === null ? view : { ...view, remaining: Math.min(view.remaining, unreserved) };
   }
 
   /**
@@ -184,8 +188,12 @@ export class DealService {
     return state;
   }
 
-  /** `payBy`: a reservation's checkout that would start after this (ms) is refused; its unit goes back. */
-  private async idempotentCheckout(principal: Principal, input: PurchaseInput, payBy = Infinity): Promise<PurchaseResult> {
+  /** `starting`: a reservation's last word when its checkout's turn comes (it refuses one past its pay-by). */
+  private async idempotentCheckout(
+    principal: Principal,
+    input: PurchaseInput,
+    starting: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<PurchaseResult> {
     const outcome = await this.idempotency.run(
       {
         userId: principal.userId,
@@ -194,20 +202,19 @@ export class DealService {
         path: 'purchase:create',
         body: { ...input, idempotencyKey: undefined },
       },
-      async () => ({ statusCode: 201, body: await this.buy(principal, input, payBy) }),
+      async () => ({ statusCode: 201, body: await this.buy(principal, input, starting) }),
     );
     if (outcome.statusCode >= 400) throw AppError.fromJSON(outcome.statusCode, (outcome.body as ApiErrorBody).error);
     return outcome.body as PurchaseResult;
   }
 
-  private async buy(principal: Principal, input: PurchaseInput, payBy: number): Promise<PurchaseResult> {
+  private async buy(principal: Principal, input: PurchaseInput, starting: () => Promise<void>): Promise<PurchaseResult> {
     const stream = await this.#facts.stream(input.streamId);
     if (!stream) throw AppError.notFound('Stream');
     const deal = input.dealId ? await this.#facts.deal(input.dealId) : null;
     if (input.dealId && (!deal || deal.streamId !== input.streamId)) throw AppError.notFound('Deal');
-    return this.#purchases.run(() => {
-      if (Date.now() > payBy)
-        throw AppError.conflict('reservation_expired', 'The payment could not start in time; the unit went back on sale.');
+    return this.#purchases.run(async () => {
+      await starting();
       return this.checkout(principal, input, stream, deal);
     });
   }
