@@ -75,6 +75,8 @@ export class DealReservations<P extends DealPress> {
       verdict = (await this.deps.warm(dealId))
         ? await gate.reserve(dealId, press.streamId, principal.userId, buyerKey, press.quantity)
         : 'wrong_stream';
+    // A key that reserved before, which the gate no longer knows (Redis lost it and it was rebuilt from PostgreSQL).
+    if ((verdict === 'sold_out' || verdict === 'buyer_limit') && this.#held.get(dealId)?.has(buyerKey)) return this.#answerAgain(buyerKey);
     switch (verdict) {
       case 'reserved':
         return this.#reserved(principal, press, buyerKey);
@@ -168,7 +170,9 @@ export class DealReservations<P extends DealPress> {
       outcome = {
         ...ids(reserved),
         status: 'failed',
-        error: known ? { code: err.code, message: err.message } : { code: 'internal_error', message: 'The payment could not be completed.' },
+        error: known
+          ? { code: err.code, message: err.message }
+          : { code: 'internal_error', message: 'The payment could not be completed.' },
       };
     }
     clearTimeout(this.#expiryTimers.get(buyerKey));

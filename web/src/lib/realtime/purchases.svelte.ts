@@ -36,7 +36,7 @@ export function purchaseMessage(state: PurchaseState): string {
         : 'You got it — confirming payment…';
     case 'done':
       // Paid orders are held in escrow until the buyer confirms delivery.
-      return state.result.status === 'paid' ? 'Order placed — held in escrow' : `Order placed (${state.result.status})`;
+      return 'Order placed — held in escrow';
     case 'failed':
       return state.message;
   }
@@ -132,10 +132,7 @@ export class RoomPurchases {
     this.#waiting.delete(outcome.idempotencyKey);
     // A new press after either outcome is a new intent.
     this.#keys.delete(waiting.target);
-    this.#states.set(
-      waiting.target,
-      outcome.status === 'paid' ? { status: 'done', result: outcome.order } : failure(outcome.error, false),
-    );
+    this.#states.set(waiting.target, outcome.status === 'paid' ? { status: 'done', result: outcome.order } : failure(outcome.error, false));
   }
 
   /** After a reconnect: pushed outcomes may have been missed, so ask for each reservation still waiting. */
