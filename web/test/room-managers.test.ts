@@ -1,4 +1,4 @@
-import type { AckResponse, ChatMessageView, DealView } from '@hawker/shared';
+import type { AckResponse, ChatMessageView, DealView, PurchaseState } from '@hawker/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_MESSAGES, RoomChat, slowModeLabel } from '../src/lib/realtime/chat.svelte.js';
 import { RoomDeal } from '../src/lib/realtime/deal.svelte.js';
@@ -163,6 +163,71 @@ describe('RoomPurchases', () => {
     expect(sent[0]?.payload).toMatchObject({ listingId: LISTING, unitPriceMinor: 4499 });
     expect(state).toMatchObject({ status: 'failed', code: 'price_changed', retryable: false });
     expect(purchaseMessage(state)).toBe('The price is now $2,249.50. Nothing was charged; press Buy again to pay it.');
+  });
+});
+
+describe('RoomPurchases: a deal answered with a reservation', () => {
+  const reserved = (idempotencyKey: string) =>
+    ok({ status: 'reserved', reservationId: 'r-1', dealId: DEAL, idempotencyKey, payBy: '2026-12-06T20:00:20.000Z' });
+  const order = { orderId: 'o-9', status: 'paid', totalMinor: 999, currency: 'USD' } as const;
+  const ids = (idempotencyKey: string) => ({ reservationId: 'r-1', dealId: DEAL, idempotencyKey });
+
+  it('says "You got it" at once, then shows the order when the payment lands on the buyer channel', async () => {
+    const { request } = scripted({ 'purchase:create': [reserved('k-1')] });
+    const purchases = new RoomPurchases(STREAM, request, () => 'k-1');
+    const state = await purchases.buy({ dealId: DEAL }, 999);
+    expect(state).toMatchObject({ status: 'reserved', slow: false });
+    expect(purchaseMessage(state)).toBe('You got it — confirming payment…');
+    // Pressing again while it is being paid sends nothing.
+    expect(await purchases.buy({ dealId: DEAL }, 999)).toMatchObject({ status: 'reserved' });
+    purchases.settle({ ...ids('someone-else'), status: 'paid', order });
+    expect(purchases.stateOf({ dealId: DEAL })).toMatchObject({ status: 'reserved' });
+    purchases.settle({ ...ids('k-1'), status: 'paid', order });
+    expect(purchases.stateOf({ dealId: DEAL })).toEqual({ status: 'done', result: order });
+    purchases.close();
+  });
+
+  it('a failed payment is final: the next press takes a new key', async () => {
+    const keys = ['k-1', 'k-2'];
+    const { request, sent } = scripted({ 'purchase:create': [reserved('k-1'), reserved('k-2')] });
+    const purchases = new RoomPurchases(STREAM, request, () => keys.shift()!);
+    await purchases.buy({ dealId: DEAL }, 999);
+    purchases.settle({ ...ids('k-1'), status: 'failed', error: { code: 'card_declined', message: 'Your card was declined.' } });
+    expect(purchases.stateOf({ dealId: DEAL })).toMatchObject({ status: 'failed', code: 'card_declined', retryable: false });
+    await purchases.buy({ dealId: DEAL }, 999);
+    expect(sent.map((s) => s.payload.idempotencyKey)).toEqual(['k-1', 'k-2']);
+    purchases.close();
+  });
+
+  it('after the wait without news it says so, and keeps reading the state by key until it comes', async () => {
+    vi.useFakeTimers();
+    try {
+      const answers: (PurchaseState | null)[] = [
+        null,
+        { ...ids('k-1'), status: 'reserved', payBy: '' },
+        { ...ids('k-1'), status: 'paid', order },
+      ];
+      const asked: string[] = [];
+      const read = (k: string) => {
+        asked.push(k);
+        return Promise.resolve(answers.shift() ?? null);
+      };
+      const { request } = scripted({ 'purchase:create': [reserved('k-1')] });
+      const purchases = new RoomPurchases(STREAM, request, () => 'k-1', read, 30_000);
+      await purchases.buy({ dealId: DEAL }, 999);
+      await vi.advanceTimersByTimeAsync(29_000);
+      expect(purchases.stateOf({ dealId: DEAL })).toMatchObject({ status: 'reserved', slow: false });
+      await vi.advanceTimersByTimeAsync(1_000);
+      const slow = purchases.stateOf({ dealId: DEAL })!;
+      expect(slow).toMatchObject({ status: 'reserved', slow: true });
+      expect(purchaseMessage(slow)).toMatch(/taking longer than usual/);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(asked).toEqual(['k-1', 'k-1', 'k-1']);
+      expect(purchases.stateOf({ dealId: DEAL })).toEqual({ status: 'done', result: order });
+      purchases.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
