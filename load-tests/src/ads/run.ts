@@ -8,6 +8,7 @@ import { AdIndex, type AdContext } from '../../../api/src/services/ad-index.js';
 import { buildAdFixtures, type AdFixtures, type BenchPlacement } from './fixtures.js';
 import { LinearAds, type DecidedAd } from './linear.js';
 import { openSqlAds, type SqlAds } from './sql.js';
+import { median, spread as spreadOf, type Spread } from '../report/stats.js';
 
 export const MODES = ['hawker', 'linear', 'sql'] as const;
 export type AdsMode = (typeof MODES)[number];
@@ -34,8 +35,6 @@ export type AdsBenchOptions = {
   seed: number;
   adminUrl: string;
 };
-
-export type Spread = { median: number; min: number; max: number; rounds: number[] };
 
 export type Segment = {
   mode: AdsMode;
@@ -137,18 +136,11 @@ export const MEASURED_FILES = ['api/src/services/ad-index.ts', 'api/src/domain/a
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 /** Four significant digits: ratios far below 1 keep their size, latencies their microseconds. */
 const sig4 = (n: number) => Number(n.toPrecision(4));
 
-export function spread(xs: readonly number[]): Spread {
-  return { median: sig4(median(xs)), min: sig4(Math.min(...xs)), max: sig4(Math.max(...xs)), rounds: xs.map(sig4) };
-}
+export const spread = (xs: readonly number[]): Spread => spreadOf(xs, sig4);
+export { median, type Spread };
 
 /** Nearest-rank percentile of sorted values. */
 function percentile(sorted: Float64Array, p: number): number {

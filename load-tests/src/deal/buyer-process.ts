@@ -7,7 +7,8 @@ import { childConfig, cpuSample, serveParent, type CpuSample } from '../sfu/ipc.
  * On `rush` every socket presses Buy once, the presses spread evenly over the
  * rush window, and the process records each ack: its code and how long it
  * took. Frames pushed by the room (deal:stock, purchase:made) are only
- * counted, so a buyer costs the machine as little as Node allows.
+ * counted, so a buyer costs the machine as little as Node allows; a
+ * reservation's outcome on the buyer's own channel is read and timed.
  */
 
 export interface BuyerConnectArgs {
@@ -33,8 +34,12 @@ export interface RushArgs {
   keyPrefix: string;
   /** An attempt without an ack after this long counts as lost. */
   ackTimeoutMs: number;
+  /** How long to wait after the last ack for reservations' outcomes. */
+  outcomeTimeoutMs: number;
 }
 export interface RushResult {
+  /** Hawker's reservations followed to their payment on the buyer channel: paid, failed, and press → outcome. */
+  outcomes: { paid: number; failed: number; latency: SparseHistogram };
   attempts: number;
   acked: number;
   lost: number;
@@ -61,6 +66,24 @@ let sockets: LeanSocket[] = [];
 let progress: BuyerProgress = { connected: 0, failed: 0, done: true, firstError: null };
 let pushed = 0;
 let lastRush: RushResult | null = null;
+// Per rush: idempotency key → when it was pressed, and what its outcome frame said.
+let pressedAt = new Map<string, number>();
+let outcomes = { paid: 0, failed: 0, latency: new LatencyHistogram() };
+const OUTCOME = /^\["purchase:(paid|failed)",.*"idempotencyKey":"([^"]+)"/;
+
+/** Room frames are only counted; the buyer's own outcome frames are read. */
+function onFrame(frame: Buffer): void {
+  pushed++;
+  if (frame[2] !== 0x5b || frame[4] !== 0x70 || frame[5] !== 0x75) return; // `["pu…`
+  const m = OUTCOME.exec(frame.toString('utf8', 2));
+  if (!m) return;
+  const at = pressedAt.get(m[2]!);
+  if (at === undefined) return;
+  pressedAt.delete(m[2]!);
+  if (m[1] === 'paid') outcomes.paid++;
+  else outcomes.failed++;
+  outcomes.latency.add(Date.now() - at);
+}
 
 async function connectAll(a: BuyerConnectArgs): Promise<void> {
   progress = { connected: 0, failed: 0, done: false, firstError: null };
@@ -69,7 +92,7 @@ async function connectAll(a: BuyerConnectArgs): Promise<void> {
     while (next < a.cookies.length) {
       const cookie = a.cookies[next++]!;
       try {
-        const s = await LeanSocket.connect(a.url, { cookie, onEvent: () => void pushed++ });
+        const s = await LeanSocket.connect(a.url, { cookie, onEvent: onFrame });
         // In the room like a real viewer, so the room's pushes are part of the load.
         await s.request('room:join', { streamId: a.streamId });
         sockets.push(s);
@@ -91,6 +114,8 @@ async function rush(a: RushArgs): Promise<RushResult> {
   let firstSendAt = Infinity;
   let lastAckAt = 0;
   pushed = 0;
+  pressedAt = new Map();
+  outcomes = { paid: 0, failed: 0, latency: new LatencyHistogram() };
   const cpuBefore = cpuSample();
   const n = sockets.length;
   const attempts = sockets.map(
@@ -100,6 +125,8 @@ async function rush(a: RushArgs): Promise<RushResult> {
         setTimeout(
           () => {
             const sentAt = Date.now();
+            const idempotencyKey = `${a.keyPrefix}-${i}`;
+            pressedAt.set(idempotencyKey, sentAt);
             firstSendAt = Math.min(firstSendAt, sentAt);
             const timeout = setTimeout(() => {
               codes.lost = (codes.lost ?? 0) + 1;
@@ -111,7 +138,7 @@ async function rush(a: RushArgs): Promise<RushResult> {
                 dealId: a.dealId,
                 quantity: 1,
                 unitPriceMinor: a.unitPriceMinor,
-                idempotencyKey: `${a.keyPrefix}-${i}`,
+                idempotencyKey,
               })
               .then((ack) => {
                 clearTimeout(timeout);
@@ -119,8 +146,9 @@ async function rush(a: RushArgs): Promise<RushResult> {
                 histogram.add(at - sentAt);
                 lastAckAt = Math.max(lastAckAt, at);
                 acked++;
-                const r = ack as { ok: boolean; error?: { code: string } };
-                const code = r.ok ? 'ok' : (r.error?.code ?? 'error');
+                const r = ack as { ok: boolean; data?: { status?: string } | null; error?: { code: string } };
+                // Hawker answers `reserved` (paid behind the answer); the naive server answers once paid.
+                const code = r.ok ? (r.data?.status ?? 'ok') : (r.error?.code ?? 'error');
                 codes[code] = (codes[code] ?? 0) + 1;
                 resolve();
               });
@@ -130,7 +158,12 @@ async function rush(a: RushArgs): Promise<RushResult> {
       }),
   );
   await Promise.all(attempts);
+  // Reservations are paid behind the answer: wait (bounded) for their outcomes before reporting.
+  const reserved = () => Object.entries(codes).reduce((n, [c, k]) => n + (c === 'reserved' ? k : 0), 0);
+  const waitUntil = Date.now() + a.outcomeTimeoutMs;
+  while (outcomes.paid + outcomes.failed < reserved() && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 100));
   return {
+    outcomes: { paid: outcomes.paid, failed: outcomes.failed, latency: outcomes.latency.toSparse() },
     attempts: n,
     acked,
     lost: codes.lost ?? 0,

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { purchaseCreateSchema } from '@hawker/shared';
+import { purchaseCreateSchema, roomJoinSchema } from '@hawker/shared';
 import pg from 'pg';
 import { Server } from 'socket.io';
 import { readSessionToken } from '../../../api/src/http/session-cookie.js';
+import { ChatRepository } from '../../../api/src/repositories/chat.repository.js';
+import { openDatabase } from '../../../api/src/repositories/db/client.js';
+import { DealRepository } from '../../../api/src/repositories/deal.repository.js';
+import { PinRepository } from '../../../api/src/repositories/pin.repository.js';
 
 /**
  * The baseline for `bench -- deal`: the textbook flash-deal purchase, with
@@ -13,6 +17,13 @@ import { readSessionToken } from '../../../api/src/http/session-cookie.js';
  * takes the deal's row lock (SELECT … FOR UPDATE), checks stock and the
  * buyer's limit, and writes a purchase. It writes a single row where Hawker
  * writes a whole order, payment and escrow — generous to the baseline.
+ *
+ * Its `room:join` is a real one: it reads the same room snapshot Hawker's
+ * join sends (the stream and the viewer's role in it, recent chat, chat
+ * settings, pins, the running deal) with Hawker's own repositories, once per
+ * viewer (the naive way: no sharing between joins), counts the viewer and
+ * puts the socket in the room. While units sell, the room gets the same
+ * `deal:stock` broadcast as Hawker's, at most once a second.
  */
 export type NaiveServer = {
   url: string;
@@ -23,8 +34,16 @@ export type NaiveServer = {
 const SCHEMA = `CREATE TABLE IF NOT EXISTS bench_naive_purchases (
   id BIGSERIAL PRIMARY KEY, "dealId" UUID NOT NULL, "buyerId" UUID NOT NULL, quantity INT NOT NULL, "createdAt" TIMESTAMPTZ NOT NULL DEFAULT now())`;
 
+const STOCK_EVERY_MS = 1000;
+
 export async function startNaiveServer(databaseUrl: string, poolSize: number): Promise<NaiveServer> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  const reads = await openDatabase({ kind: 'postgres', url: databaseUrl }, poolSize);
+  const chat = new ChatRepository(reads.prisma);
+  const pins = new PinRepository(reads.prisma);
+  const deals = new DealRepository(reads.prisma);
+  const viewers = new Map<string, number>();
+  const stockDue = new Map<string, NodeJS.Timeout>();
   pool.on('error', () => undefined);
   await pool.query(SCHEMA);
   await pool.query('CREATE INDEX IF NOT EXISTS bench_naive_purchases_deal_buyer ON bench_naive_purchases ("dealId", "buyerId")');
@@ -43,15 +62,74 @@ export async function startNaiveServer(databaseUrl: string, poolSize: number): P
       })
       .catch((err: Error) => next(err));
   });
+  const join = async (streamId: string, userId: string | null) => {
+    const stream = await chat.streamOwner(streamId);
+    if (!stream) return { ok: false, error: { code: 'resource_missing', message: 'No such stream.' } };
+    const isCreator = stream.creatorId === userId;
+    const [canModerate, recentChat, chatSettings, pinned, activeDeal] = await Promise.all([
+      userId && !isCreator ? chat.isModerator(stream.creatorId, userId) : Promise.resolve(isCreator),
+      chat.recent(streamId),
+      chat.settings(streamId),
+      pins.current(streamId),
+      deals.active(streamId),
+    ]);
+    const viewerCount = (viewers.get(streamId) ?? 0) + 1;
+    viewers.set(streamId, viewerCount);
+    return {
+      ok: true,
+      data: {
+        streamId,
+        viewerCount,
+        serverTime: new Date().toISOString(),
+        recentChat,
+        chatSettings,
+        pins: pinned,
+        activeDeal,
+        viewer: { isCreator, canModerate },
+      },
+    };
+  };
+  // The first sale in a quiet second is told at once; the rest of that second's sales in one trailing broadcast.
+  const stock = (streamId: string, dealId: string) => {
+    if (stockDue.has(dealId)) return;
+    const tell = () =>
+      void pool
+        .query<{ remaining: number }>('SELECT quantity - "soldCount" AS remaining FROM flash_deals WHERE id = $1', [dealId])
+        .then((r) => io.to(`stream:${streamId}`).emit('deal:stock', { streamId, dealId, remaining: r.rows[0]?.remaining ?? 0 }))
+        .catch(() => undefined);
+    tell();
+    stockDue.set(
+      dealId,
+      setTimeout(() => {
+        stockDue.delete(dealId);
+        tell();
+      }, STOCK_EVERY_MS),
+    );
+  };
   io.on('connection', (socket) => {
-    socket.on('room:join', (_p: unknown, ack: (a: unknown) => void) => ack({ ok: true, data: null }));
+    socket.on('room:join', (payload: unknown, ack: (a: unknown) => void) => {
+      const parsed = roomJoinSchema.safeParse(payload);
+      if (!parsed.success) return ack({ ok: false, error: { code: 'invalid_payload', message: 'bad payload' } });
+      const userId = (socket.data as { userId?: string | null }).userId ?? null;
+      join(parsed.data.streamId, userId).then(
+        async (answer) => {
+          if (answer.ok) await socket.join(`stream:${parsed.data.streamId}`);
+          ack(answer);
+        },
+        () => ack({ ok: false, error: { code: 'internal_error', message: 'internal error' } }),
+      );
+    });
     socket.on('purchase:create', (payload: unknown, ack: (a: unknown) => void) => {
       const parsed = purchaseCreateSchema.safeParse(payload);
       const userId = (socket.data as { userId?: string | null }).userId;
       if (!parsed.success || !parsed.data.dealId) return ack({ ok: false, error: { code: 'invalid_payload', message: 'bad payload' } });
       if (!userId) return ack({ ok: false, error: { code: 'unauthenticated', message: 'Log in to buy.' } });
-      purchase(pool, parsed.data.dealId, userId, parsed.data.quantity).then(
-        (code) => ack(code === 'ok' ? { ok: true, data: null } : { ok: false, error: { code, message: code } }),
+      const { dealId, streamId } = parsed.data;
+      purchase(pool, dealId, userId, parsed.data.quantity).then(
+        (code) => {
+          ack(code === 'ok' ? { ok: true, data: null } : { ok: false, error: { code, message: code } });
+          if (code === 'ok') stock(streamId, dealId);
+        },
         () => ack({ ok: false, error: { code: 'internal_error', message: 'internal error' } }),
       );
     });
@@ -69,8 +147,10 @@ export async function startNaiveServer(databaseUrl: string, poolSize: number): P
       return { units: Number(r.rows[0]?.units ?? 0), overLimitBuyers: Number(r.rows[0]?.over ?? 0) };
     },
     async close() {
+      for (const t of stockDue.values()) clearTimeout(t);
       await io.close();
       await pool.end();
+      await reads.close();
     },
   };
 }

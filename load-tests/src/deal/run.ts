@@ -3,12 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadApiConfig } from '../../../api/src/config.js';
 import { checkLedger } from '../../../api/src/repositories/ledger-check.repository.js';
 import { startApiServer, type RunningApi } from '../../../api/src/server.js';
-import { LatencyHistogram, summarizeHistogram, type LatencySummary, type SparseHistogram } from '../chat/histogram.js';
 import { createBenchDatabase, createChatters } from '../chat/fixtures.js';
-import { machineAtStart, type MachineRecord } from '../report/machine.js';
-import { ChildHandle, cpuFraction } from '../sfu/ipc.js';
+import { measuredCode } from '../report/code.js';
+import { machineAtStart } from '../report/machine.js';
+import { ChildHandle } from '../sfu/ipc.js';
 import type { BuyerApi, BuyerProgress, RushResult } from './buyer-process.js';
 import { startNaiveServer } from './naive-server.js';
+import { line, modeResult, summarize, type DealMode, type DealModeResult, type DealReport } from './results.js';
+
+export { TARGETS, type DealReport } from './results.js';
 
 export type DealBenchOptions = {
   buyers: number;
@@ -17,60 +20,36 @@ export type DealBenchOptions = {
   /** The presses are spread evenly over this window ("10,000 buyers in one second"). */
   spreadMs: number;
   buyerProcesses: number;
+  /** Each round runs both modes, the order rotated round by round. */
+  rounds: number;
   adminUrl: string;
   redisUrl: string;
-};
-
-export type DealModeResult = {
-  mode: 'hawker' | 'naive';
-  attempts: number;
-  acked: number;
-  lost: number;
-  codes: Record<string, number>;
-  /** Attempts answered per second: attempts / (last ack − first press). */
-  attemptsPerSecond: number;
-  /** Seconds from the first press to the last ack. */
-  seconds: number;
-  ackLatencyMs: LatencySummary;
-  /** [percentile, ms]: the whole ack-latency distribution, for the chart. */
-  ackLatencyCdf: [number, number][];
-  sold: number;
-  oversold: number;
-  overLimitBuyers: number;
-  ledgerProblems: number | null;
-  pushedFrames: number;
-  buyerCpuCores: number;
-};
-
-export type DealReport = {
-  scenario: 'deal';
-  startedAt: string;
-  machine: MachineRecord;
-  options: Omit<DealBenchOptions, 'adminUrl' | 'redisUrl'>;
-  modes: DealModeResult[];
-  summary: {
-    ratio: number;
-    hawkerAttemptsPerSecond: number;
-    oversold: number;
-    targets: { attemptsPerSecond: boolean; ratio: boolean; oversold: boolean };
-  };
 };
 
 type Buyers = ChildHandle<BuyerApi, Record<string, never>>;
 type Log = (line: string) => void;
 const CONNECT_BUDGET_MS = 300_000;
 const ACK_TIMEOUT_MS = 120_000;
+const MEASURED_FILES = [
+  'api/src/services/deal.service.ts',
+  'api/src/services/deal-reservations.ts',
+  'api/src/repositories/deal-gate.repository.ts',
+  'api/src/realtime/admission.ts',
+  'api/src/services/room.service.ts',
+  'load-tests/src/deal/naive-server.ts',
+];
 
 /**
  * `npm run bench -- deal`: N logged-in buyers in one live room press Buy on a
- * flash deal within one second. Hawker (a real api node with Redis: the gate,
- * then the marketplace checkout into escrow) against the naive row-lock
- * purchase (naive-server.ts), on the same fresh database, in the same run.
+ * flash deal within one second. Hawker (a real api node with Redis: the gate
+ * answers, the checkout into escrow runs behind) against the naive row-lock
+ * purchase (naive-server.ts), on the same fresh database, in rotated rounds.
  */
 export async function runDealBench(o: DealBenchOptions, log: Log): Promise<DealReport> {
   const startedAt = new Date().toISOString();
   const machine = await machineAtStart({ postgresUrl: o.adminUrl, redisUrl: o.redisUrl });
   if (machine.record.disturbed) log(`load average ${machine.record.loadAvgBefore.join(' ')} at the start: this run is marked disturbed`);
+  const code = await measuredCode(MEASURED_FILES);
   const db = await createBenchDatabase(o.adminUrl);
   const children: Buyers[] = [];
   let api: RunningApi | undefined;
@@ -92,72 +71,69 @@ export async function runDealBench(o: DealBenchOptions, log: Log): Promise<DealR
       }),
     );
     const cookies = await createChatters(api, o.buyers);
-    const show = await createShow(api, o.units * 2);
+    const show = await createShow(api, o.units * 2 * o.rounds);
     log(
-      `database ${db.name}; ${o.buyers} buyers in ${o.buyerProcesses} processes; ${o.units} units, ${o.perBuyerLimit} per buyer, presses over ${o.spreadMs} ms`,
+      `database ${db.name}; ${o.buyers} buyers in ${o.buyerProcesses} processes; ${o.units} units, ${o.perBuyerLimit} per buyer, presses over ${o.spreadMs} ms; ${o.rounds} rounds`,
     );
-
-    const hawkerDeal = await launch(api, show, o);
-    const stopJoinProfile = await profileIf(process.env.DEAL_PROFILE_JOIN);
-    await connect(children, api.url, cookies, show.streamId, log);
-    await stopJoinProfile();
-    const stopProfile = await profileIf(process.env.DEAL_PROFILE);
-    const hawker = await rushOnce(children, show.streamId, hawkerDeal, o, 'hawker');
-    await stopProfile();
-    const prisma = api.services.db.prisma;
-    const sold = (await prisma.flashDeal.findUniqueOrThrow({ where: { id: hawkerDeal } })).soldCount;
-    const overLimit = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
-      `SELECT count(*) AS n FROM (SELECT o."buyerId" FROM orders o JOIN order_items i ON i."orderId" = o.id
-         WHERE i."flashDealId" = $1::uuid AND o.status <> 'cancelled' GROUP BY 1 HAVING sum(i.quantity) > $2) x`,
-      hawkerDeal,
-      o.perBuyerLimit,
-    );
-    const ledgerProblems = (await checkLedger(prisma)).length;
-    const hawkerResult = modeResult('hawker', hawker, sold, o.units, Number(overLimit[0]?.n ?? 0), ledgerProblems);
-    log(line(hawkerResult));
-    await Promise.all(children.map((c) => c.request('disconnect', {})));
-    await api.services.deals.endExpired(new Date(Date.now() + 86_400_000));
-
-    const naiveDeal = await launch(api, show, o);
-    const naive = await startNaiveServer(db.url, 10);
-    try {
-      await connect(children, naive.url, cookies, show.streamId, log);
-      const rushed = await rushOnce(children, show.streamId, naiveDeal, o, 'naive');
-      const n = await naive.sold(naiveDeal);
-      const naiveResult = modeResult('naive', rushed, n.units, o.units, n.overLimitBuyers, null);
-      log(line(naiveResult));
-      await Promise.all(children.map((c) => c.request('disconnect', {})));
-      const ratio = hawkerResult.attemptsPerSecond / naiveResult.attemptsPerSecond;
-      return {
-        scenario: 'deal',
-        startedAt,
-        machine: machine.finish(),
-        options: {
-          buyers: o.buyers,
-          units: o.units,
-          perBuyerLimit: o.perBuyerLimit,
-          spreadMs: o.spreadMs,
-          buyerProcesses: o.buyerProcesses,
-        },
-        modes: [hawkerResult, naiveResult],
-        summary: {
-          ratio,
-          hawkerAttemptsPerSecond: hawkerResult.attemptsPerSecond,
-          oversold: hawkerResult.oversold,
-          targets: {
-            attemptsPerSecond: hawkerResult.attemptsPerSecond >= 5000,
-            ratio: ratio >= 5,
-            oversold: hawkerResult.oversold === 0 && hawkerResult.overLimitBuyers === 0,
-          },
-        },
-      };
-    } finally {
-      await naive.close();
+    const runs: DealModeResult[] = [];
+    for (let round = 1; round <= o.rounds; round++) {
+      const order: DealMode[] = round % 2 === 1 ? ['hawker', 'naive'] : ['naive', 'hawker'];
+      for (const mode of order) {
+        const result = await runMode(mode, round, api, db.url, children, cookies, show, o, log);
+        runs.push(result);
+        log(`round ${round} ${line(result)}`);
+      }
     }
+    return summarize(startedAt, machine.finish(), code, o, runs);
   } finally {
     for (const c of children) await c.close();
     await api?.close();
     await db.drop();
+  }
+}
+
+async function runMode(
+  mode: DealMode,
+  round: number,
+  api: RunningApi,
+  dbUrl: string,
+  children: Buyers[],
+  cookies: string[],
+  show: Show,
+  o: DealBenchOptions,
+  log: Log,
+): Promise<DealModeResult> {
+  const dealId = await launch(api, show, o);
+  const naive = mode === 'naive' ? await startNaiveServer(dbUrl, 10) : null;
+  try {
+    const joinStarted = Date.now();
+    const stopJoinProfile = await profileIf(mode === 'hawker' && round === 1 ? process.env.DEAL_PROFILE_JOIN : undefined);
+    await connect(children, naive?.url ?? api.url, cookies, show.streamId, log);
+    await stopJoinProfile();
+    const joinSeconds = (Date.now() - joinStarted) / 1000;
+    const stopProfile = await profileIf(mode === 'hawker' && round === 1 ? process.env.DEAL_PROFILE : undefined);
+    const rushed = await rushOnce(children, show.streamId, dealId, o, `${mode}-${round}`);
+    await stopProfile();
+    const prisma = api.services.db.prisma;
+    if (naive) {
+      const n = await naive.sold(dealId);
+      return modeResult(mode, round, joinSeconds, rushed, n.units, o.units, n.overLimitBuyers, null);
+    }
+    const sold = (await prisma.flashDeal.findUniqueOrThrow({ where: { id: dealId } })).soldCount;
+    const overLimit = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
+      `SELECT count(*) AS n FROM (SELECT o."buyerId" FROM orders o JOIN order_items i ON i."orderId" = o.id
+         WHERE i."flashDealId" = $1::uuid AND o.status <> 'cancelled' GROUP BY 1 HAVING sum(i.quantity) > $2) x`,
+      dealId,
+      o.perBuyerLimit,
+    );
+    const ledgerProblems = (await checkLedger(prisma)).length;
+    return modeResult(mode, round, joinSeconds, rushed, sold, o.units, Number(overLimit[0]?.n ?? 0), ledgerProblems);
+  } finally {
+    await Promise.all(children.map((c) => c.request('disconnect', {})));
+    await naive?.close();
+    await api.services.deals.endExpired(new Date(Date.now() + 86_400_000));
+    // A moment for presence and the sockets' last frames to settle before the next run.
+    await sleep(2000);
   }
 }
 
@@ -238,6 +214,7 @@ async function rushOnce(children: Buyers[], streamId: string, dealId: string, o:
         spreadMs: o.spreadMs,
         keyPrefix: `${keyPrefix}-${i}`,
         ackTimeoutMs: ACK_TIMEOUT_MS,
+        outcomeTimeoutMs: 60_000,
       }),
     ),
   );
@@ -246,64 +223,10 @@ async function rushOnce(children: Buyers[], streamId: string, dealId: string, o:
       waitFor(
         () => c.request('result', {}),
         (r: RushResult | null) => r !== null,
-        ACK_TIMEOUT_MS + 30_000,
+        ACK_TIMEOUT_MS + 90_000,
       ),
     ),
   ) as Promise<RushResult[]>;
-}
-
-function modeResult(
-  mode: 'hawker' | 'naive',
-  parts: RushResult[],
-  sold: number,
-  units: number,
-  overLimitBuyers: number,
-  ledgerProblems: number | null,
-): DealModeResult {
-  const codes: Record<string, number> = {};
-  for (const p of parts) for (const [k, v] of Object.entries(p.codes)) codes[k] = (codes[k] ?? 0) + v;
-  const first = Math.min(...parts.map((p) => p.firstSendAt));
-  const last = Math.max(...parts.map((p) => p.lastAckAt));
-  const attempts = parts.reduce((n, p) => n + p.attempts, 0);
-  const seconds = Math.max(0.001, (last - first) / 1000);
-  const merged = LatencyHistogram.merge(parts.map((p) => p.latency));
-  return {
-    mode,
-    attempts,
-    acked: parts.reduce((n, p) => n + p.acked, 0),
-    lost: parts.reduce((n, p) => n + p.lost, 0),
-    codes,
-    attemptsPerSecond: Math.round(attempts / seconds),
-    seconds: Math.round(seconds * 1000) / 1000,
-    ackLatencyMs: summarizeHistogram(merged),
-    ackLatencyCdf: cdf(merged),
-    sold,
-    oversold: Math.max(0, sold - units) + Math.max(0, (codes.ok ?? 0) - units),
-    overLimitBuyers,
-    ledgerProblems,
-    pushedFrames: parts.reduce((n, p) => n + p.pushedFrames, 0),
-    buyerCpuCores: Math.round(parts.reduce((s, p) => s + cpuFraction(p.cpuBefore, p.cpuAfter), 0) * 100) / 100,
-  };
-}
-
-function line(r: DealModeResult): string {
-  const l = r.ackLatencyMs;
-  return `${r.mode}: ${r.attempts} attempts in ${r.seconds} s = ${r.attemptsPerSecond}/s; ack p50 ${l.p50} ms, p99 ${l.p99} ms; sold ${r.sold}, oversold ${r.oversold}, over-limit buyers ${r.overLimitBuyers}; codes ${JSON.stringify(r.codes)}${r.ledgerProblems === null ? '' : `; ledger problems ${r.ledgerProblems}`}`;
-}
-
-function cdf(h: SparseHistogram): [number, number][] {
-  const total = h.reduce((n, [, c]) => n + c, 0);
-  const out: [number, number][] = [];
-  let seen = 0;
-  let next = 0;
-  for (const [ms, c] of h) {
-    seen += c;
-    while (next <= 100 && seen >= (next / 100) * total) {
-      out.push([next, ms]);
-      next += 2;
-    }
-  }
-  return out;
 }
 
 /** DEAL_PROFILE=<file.cpuprofile>: a CPU profile of this process (the api) during the Hawker rush only. */

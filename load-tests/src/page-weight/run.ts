@@ -17,6 +17,7 @@ import { launchChromium } from '../../../media-server/test/support/chromium.js';
 import { DISTURBED_LOADAVG, machineAtStart, type MachineRecord } from '../report/machine.js';
 import { createCreatorSession, createPageWeightDatabase, SESSION_COOKIE, type BenchDatabase } from './fixtures.js';
 import { ENCODINGS, measureViewer, type Encoding, type ViewerMode, type ViewerSample } from './viewer.js';
+import { median, spread, type Spread } from '../report/stats.js';
 
 /** Issue 12: JavaScript on the wire (compressed) before the first WebRTC frame. kB = 1,000 bytes. */
 export const TARGET = { mode: 'webrtc', encoding: 'compressed', maxWireBytes: 90_000 } as const;
@@ -35,8 +36,6 @@ export type PageWeightOptions = {
   rtcMaxPort: number;
   adminUrl: string;
 };
-
-export type Spread = { median: number; min: number; max: number; rounds: number[] };
 
 export type Cell = {
   mode: ViewerMode;
@@ -119,20 +118,11 @@ export type PageWeightReport = {
 
 type Log = (line: string) => void;
 
+export { median, spread, type Spread };
+
 const root = path.resolve(import.meta.dirname, '../../..');
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const round1 = (n: number) => Math.round(n * 10) / 10;
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-/** Median, min, max and each round; bytes and counts stay exact, milliseconds are rounded to 0.1. */
-export function spread(xs: readonly number[], round: (n: number) => number = (n) => n): Spread {
-  return { median: round(median(xs)), min: round(Math.min(...xs)), max: round(Math.max(...xs)), rounds: xs.map(round) };
-}
 
 export const METHOD: Record<string, string> = {
   what: 'JavaScript a viewer downloads from navigation until the first video frame of a live show is shown, on /live/:id of the built web app (a copy of web/dist taken at the start, served by a real api node that proxies /media to a real media-server).',
