@@ -140,7 +140,13 @@ export function modeResult(
   };
 }
 
-export function summarize(startedAt: string, machine: MachineRecord, code: MeasuredCode, o: DealBenchOptions, runs: DealModeResult[]): DealReport {
+export function summarize(
+  startedAt: string,
+  machine: MachineRecord,
+  code: MeasuredCode,
+  o: DealBenchOptions,
+  runs: DealModeResult[],
+): DealReport {
   const round1 = (n: number) => Math.round(n * 10) / 10;
   const modes = (['hawker', 'naive'] as const).map((mode): DealModeSummary => {
     const mine = runs.filter((r) => r.mode === mode);
@@ -233,4 +239,3 @@ function cdf(h: SparseHistogram): [number, number][] {
   }
   return out;
 }
-
