@@ -131,7 +131,7 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
   const users = new UserRepository(db.prisma);
   const streamRepo = new StreamRepository(db.prisma);
   const events = new DomainEvents(logger.child({ component: 'events' }));
-  const sessions = new SessionRepository(db.prisma);
+  const sessions = new SessionRepository(db.prisma, db.sql);
   const { auth, hasher, passwords } = createAuth(config, redis, users, sessions, events);
   // What every node must hear at once: an ended session leaves every node's session cache; a deal's gate refuses or sells again.
   const nodeSignals = await createSignalBus<NodeSignal>(redis, `${config.redisKeyPrefix}nodes`, logger);
@@ -239,6 +239,9 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     new RoomVisits(new RoomVisitRepository(db.prisma), logger.child({ component: 'room-visits' })),
     metrics,
   );
+  // What a join's snapshot shows changed here: the next join reads it fresh (the room hears the change itself).
+  for (const name of ['pin.changed', 'deal.started', 'deal.ended', 'chat.settings', 'chat.deleted', 'stream.live', 'stream.ended'] as const)
+    events.on(name, (e: { streamId: string }) => rooms.changed(e.streamId));
   const ads = await createAds(config, db, redis, ledgerRepo, payments, notifications, imageUrl, logger.child({ component: 'ads' }));
   const scheduler = new Scheduler(
     config.schedulerIntervalMs,
@@ -290,8 +293,8 @@ export async function createServices(config: ApiConfig, logger: Logger): Promise
     mailer,
     accounts,
     async personalRooms(userId) {
-      const [creators, optedOut] = await Promise.all([creatorRepo.followedUnmuted(userId), notifications.optedOut(userId)]);
-      return [...creators.map(followsRoom), ...optedOut.map(optoutRoom)];
+      const { follows, optedOut } = await sessions.personalRooms(userId);
+      return [...follows.map(followsRoom), ...optedOut.map(optoutRoom)];
     },
     ads,
     start() {

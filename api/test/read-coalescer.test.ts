@@ -45,4 +45,34 @@ describe('ReadCoalescer (one query for a burst of identical reads, never older t
     calls[2]!.finish('a2');
     expect(await again).toBe('a2');
   });
+
+  it('with reuseMs, only a hot key (a storm) is served a recent value; a quiet key, and one this node changed, read fresh', async () => {
+    const { calls, read } = controlledRead();
+    const c = new ReadCoalescer(read, 60_000);
+    const first = c.get('room');
+    calls[0]!.finish('v1');
+    expect(await first).toBe('v1');
+    await tick();
+    // Quiet: each request still gets a read that started after it.
+    const quiet = c.get('room');
+    expect(calls).toHaveLength(2);
+    calls[1]!.finish('v2');
+    expect(await quiet).toBe('v2');
+    await tick();
+    // A storm (more than 50 requests in a second): the recent value is shared, no new reads.
+    const storm = Array.from({ length: 60 }, () => c.get('room'));
+    // The first requests of the second are not hot yet: their reads (in flight, then one queued) finish as 'v3'.
+    for (let i = 2; i < 4; i++) {
+      await tick();
+      calls[i]?.finish('v3');
+    }
+    const values = await Promise.all(storm);
+    expect(values.slice(-5)).toEqual(['v2', 'v2', 'v2', 'v2', 'v2']);
+    expect(calls.length).toBeLessThanOrEqual(4);
+    c.forget('room');
+    const fresh = c.get('room');
+    expect(calls.at(-1)!.key).toBe('room');
+    calls.at(-1)!.finish('v4');
+    expect(await fresh).toBe('v4');
+  });
 });

@@ -7,6 +7,9 @@ import type { Principal } from './auth.service.js';
 import type { DomainEvents } from './domain-events.js';
 import { ReadCoalescer } from './read-coalescer.js';
 
+// A stream's owner and status and a creator's moderators may be this much older than the request.
+const ROLE_REUSE_MS = 250;
+
 type Row = { id: string; streamId: string; text: string; createdAt: Date; user: { id: string; displayName: string } };
 
 /**
@@ -24,9 +27,9 @@ export class ChatService {
   ) {}
 
   // A stream's owner and status, read once for a burst of joins or moderation checks (never older than the request).
-  readonly #streams = new ReadCoalescer((streamId: string) => this.chat.streamOwner(streamId));
+  readonly #streams = new ReadCoalescer((streamId: string) => this.chat.streamOwner(streamId), ROLE_REUSE_MS);
   // The creator's moderators, the same way: 10,000 joins share a read or two instead of a query each.
-  readonly #moderators = new ReadCoalescer((creatorId: string) => this.chat.moderatorsOf(creatorId));
+  readonly #moderators = new ReadCoalescer((creatorId: string) => this.chat.moderatorsOf(creatorId), ROLE_REUSE_MS);
 
   async send(principal: Principal | null, streamId: string, text: string): Promise<ChatMessageView> {
     if (!principal) throw AppError.unauthenticated('Log in to chat.');
@@ -69,6 +72,7 @@ export class ChatService {
     const stream = await this.stream(streamId);
     if (stream.creatorId !== principal?.userId) throw AppError.forbidden('Only the creator appoints moderators.');
     await this.chat.appointModerator(stream.creatorId, userId, streamId);
+    this.#moderators.forget(stream.creatorId);
     return null;
   }
 
