@@ -1,6 +1,6 @@
 import { adClicksChart, formatAdClicksReport } from '../ads/clicks-output.js';
 import { runAdClicksBench, type AdClicksOptions } from '../ads/clicks-run.js';
-import { defaultResultsDir, writeResults } from '../report/results.js';
+import { defaultResultsDir, isFullRun, notFullNote, writeResults } from '../report/results.js';
 import { scenarioFlags } from './flags.js';
 
 const FULL = { rounds: 5, startConcurrency: 8, maxSteps: 7, maxSeconds: 5, campaigns: 200, capped: 50 };
@@ -64,9 +64,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const full = !quick && VALUED.every((k) => value(k) === undefined);
+  const full = isFullRun(flags, VALUED);
   console.log(
-    `ad-clicks bench: ${o.campaigns} campaigns on 2 api nodes; ${o.rounds} rounds of billed and redirect ramps (${o.startConcurrency} in flight, doubling, up to ${o.maxSteps} steps of ${o.maxSeconds} s)${full ? '' : ' (not a full run: ad-clicks-latest.* stay as they are)'}`,
+    `ad-clicks bench: ${o.campaigns} campaigns on 2 api nodes; ${o.rounds} rounds of billed and redirect ramps (${o.startConcurrency} in flight, doubling, up to ${o.maxSteps} steps of ${o.maxSeconds} s)${full ? '' : notFullNote('ad-clicks')}`,
   );
   const report = await runAdClicksBench(o, (line) => console.log(`  ${line}`), full);
   console.log(`\n${formatAdClicksReport(report)}`);

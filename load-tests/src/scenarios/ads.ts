@@ -1,10 +1,11 @@
 import { formatAdsReport, adsChart } from '../ads/output.js';
 import { runAdsBench, type AdsBenchOptions } from '../ads/run.js';
-import { defaultResultsDir, writeResults } from '../report/results.js';
+import { defaultResultsDir, isFullRun, notFullNote, writeResults } from '../report/results.js';
 import { scenarioFlags } from './flags.js';
 
 const FULL = { sizes: [1_000, 10_000, 100_000], searchSizes: [10_000], rounds: 5, maxDecisions: 100_000, maxSeconds: 3 };
 const QUICK = { sizes: [10_000], searchSizes: [10_000], rounds: 2, maxDecisions: 5_000, maxSeconds: 1 };
+const VALUED = ['sizes', 'search-sizes', 'rounds', 'decisions', 'seconds'];
 
 const USAGE = `usage: npm run bench -- ads [--quick] [--sizes 1000,10000,100000] [--search-sizes 10000|none] [--rounds 5]
                             [--decisions 100000] [--seconds 3] [--no-write]
@@ -17,7 +18,7 @@ BENCH_DATABASE_URL: admin connection (default postgresql://postgres@127.0.0.1:54
 creates its own database and drops it.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const flags = scenarioFlags(argv, ['sizes', 'search-sizes', 'rounds', 'decisions', 'seconds']);
+  const flags = scenarioFlags(argv, VALUED);
   if (!flags) return 2;
   if (flags.help) {
     console.log(USAGE);
@@ -56,10 +57,10 @@ export async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const full = !quick && ['sizes', 'search-sizes', 'rounds', 'decisions', 'seconds'].every((k) => value(k) === undefined);
+  const full = isFullRun(flags, VALUED);
   const n = (xs: number[]) => (xs.length ? xs.map((x) => x.toLocaleString('en-US')).join(', ') : 'none');
   console.log(
-    `ads bench: home ${n(sizes)} bids, search ${n(searchSizes)} keyword bids; ${o.rounds} rounds of hawker, linear and sql (rotated), each up to ${o.maxDecisions.toLocaleString('en-US')} decisions or ${o.maxSeconds} s${full ? '' : ' (not a full run: ads-latest.* stay as they are)'}`,
+    `ads bench: home ${n(sizes)} bids, search ${n(searchSizes)} keyword bids; ${o.rounds} rounds of hawker, linear and sql (rotated), each up to ${o.maxDecisions.toLocaleString('en-US')} decisions or ${o.maxSeconds} s${full ? '' : notFullNote('ads')}`,
   );
   const report = await runAdsBench(o, (line) => console.log(`  ${line}`), full);
   console.log(`\n${formatAdsReport(report)}`);

@@ -1,14 +1,17 @@
 import { runLedgerBench, type LedgerReport } from '../ledger/run.js';
-import { defaultResultsDir, writeResults } from '../report/results.js';
+import { defaultResultsDir, isFullRun, notFullNote, writeResults } from '../report/results.js';
 import { lineChart } from '../report/svg-chart.js';
 import { scenarioFlags } from './flags.js';
 
+const VALUED = ['clients', 'seconds', 'rounds'];
+
 const USAGE = `usage: npm run bench -- ledger [--quick] [--clients 1,4,8,16] [--seconds 4] [--rounds 3] [--no-write]
 Escrow ledger transfers per second against pgbench -b tpcb-like on the same PostgreSQL
-(BENCH_DATABASE_URL admin connection; default postgresql://postgres@127.0.0.1:5432/postgres).`;
+(BENCH_DATABASE_URL admin connection; default postgresql://postgres@127.0.0.1:5432/postgres).
+Only a full run (no --quick and no other option) rewrites ledger-latest.json/.svg; any run writes ledger-<time>.json.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const flags = scenarioFlags(argv, ['clients', 'seconds', 'rounds']);
+  const flags = scenarioFlags(argv, VALUED);
   if (!flags) return 2;
   if (flags.help) {
     console.log(USAGE);
@@ -22,6 +25,10 @@ export async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
+  const full = isFullRun(flags, VALUED);
+  console.log(
+    `ledger bench: ${clients.join(', ')} clients, ${rounds} rounds of ${seconds} s per segment${full ? '' : notFullNote('ledger')}`,
+  );
   const report = await runLedgerBench(
     {
       clients,
@@ -37,7 +44,8 @@ export async function main(argv: string[]): Promise<number> {
   console.log(
     `\nworst over client counts: batched ${worstRatioBatched.toFixed(2)}× pgbench (target 1.0×: ${worstRatioBatched >= 1 ? 'met' : 'NOT met'}), one statement ${worstRatioStatement.toFixed(2)}×, in a transaction ${worstRatioInTx.toFixed(2)}×; self-check problems: ${selfCheckProblems}`,
   );
-  if (!flags.noWrite) console.log(`wrote ${(await writeResults(defaultResultsDir, 'ledger', report, chart(report))).join(', ')}`);
+  if (!flags.noWrite)
+    console.log(`wrote ${(await writeResults(defaultResultsDir, 'ledger', report, chart(report), { latest: full })).join(', ')}`);
   return report.summary.selfCheckProblems === 0 ? 0 : 1;
 }
 

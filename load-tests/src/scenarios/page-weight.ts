@@ -1,11 +1,12 @@
 import { formatPageWeightReport, pageWeightChart } from '../page-weight/output.js';
 import { runPageWeightBench, type PageWeightOptions } from '../page-weight/run.js';
 import { ENCODINGS, VIEWER_MODES, type Encoding, type ViewerMode } from '../page-weight/viewer.js';
-import { defaultResultsDir, writeResults } from '../report/results.js';
+import { defaultResultsDir, isFullRun, notFullNote, writeResults } from '../report/results.js';
 import { scenarioFlags } from './flags.js';
 
 const FULL = { rounds: 3, warmup: true };
 const QUICK = { rounds: 1, warmup: false };
+const VALUED = ['rounds', 'modes', 'encodings'];
 
 const USAGE = `usage: npm run bench -- page-weight [--quick] [--rounds 3] [--modes webrtc,hls,fallback] [--encodings compressed,identity]
                                     [--no-write]
@@ -20,7 +21,7 @@ BENCH_DATABASE_URL: admin connection (default postgresql://postgres@127.0.0.1:54
 creates its own database and drops it.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const flags = scenarioFlags(argv, ['rounds', 'modes', 'encodings']);
+  const flags = scenarioFlags(argv, VALUED);
   if (!flags) return 2;
   if (flags.help) {
     console.log(USAGE);
@@ -52,9 +53,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const full = !quick && ['rounds', 'modes', 'encodings'].every((k) => value(k) === undefined);
+  const full = isFullRun(flags, VALUED);
   console.log(
-    `page-weight bench: ${o.modes.join(', ')} × ${o.encodings.join(', ')}; ${o.rounds} round${o.rounds === 1 ? '' : 's'} in rotated order${o.warmup ? ' after a warm-up load per mode' : ''}${full ? '' : ' (not a full run: page-weight-latest.* stay as they are)'}`,
+    `page-weight bench: ${o.modes.join(', ')} × ${o.encodings.join(', ')}; ${o.rounds} round${o.rounds === 1 ? '' : 's'} in rotated order${o.warmup ? ' after a warm-up load per mode' : ''}${full ? '' : notFullNote('page-weight')}`,
   );
   const report = await runPageWeightBench(o, (line) => console.log(`  ${line}`), full);
   console.log(`\n${formatPageWeightReport(report)}`);
