@@ -1,5 +1,6 @@
 import { Adapter } from 'socket.io-adapter';
 import type { Namespace } from 'socket.io';
+import { writeBroadcastsInTurns } from './broadcast-turns.js';
 
 /**
  * A broadcast to a big room is written once per viewer. socket.io-adapter
@@ -33,18 +34,23 @@ export function joinPreEncodedFrames<A extends object>(adapter: A): A {
   return adapter;
 }
 
-/** The in-memory adapter (one node, no Redis) with single-buffer frames. */
+/** Both ways a big room's broadcast is made cheaper: one buffer per frame, and written in turns (broadcast-turns.ts). */
+function tuned<A extends object>(adapter: A): A {
+  return writeBroadcastsInTurns(joinPreEncodedFrames(adapter));
+}
+
+/** The in-memory adapter (one node, no Redis) with single-buffer frames written in turns. */
 export class SingleBufferFramesAdapter extends Adapter {
   constructor(nsp: Namespace) {
     super(nsp);
-    joinPreEncodedFrames(this);
+    tuned(this);
   }
 }
 
-/** Wraps an adapter factory (the Redis adapter's createAdapter result) so each namespace's adapter joins its frames. */
+/** Wraps an adapter factory (the Redis adapter's createAdapter result) so each namespace's adapter is tuned the same way. */
 export function withSingleBufferFrames<F extends (nsp: Namespace) => object>(factory: F): F {
   // socket.io calls `new adapter(nsp)`: a plain function (not an arrow) whose returned object wins.
   return function (nsp: Namespace) {
-    return joinPreEncodedFrames(factory(nsp));
+    return tuned(factory(nsp));
   } as F;
 }

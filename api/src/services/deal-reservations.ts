@@ -240,6 +240,9 @@ function ids(s: { reservationId: string; dealId: string; idempotencyKey: string 
   return { reservationId: s.reservationId, dealId: s.dealId, idempotencyKey: s.idempotencyKey };
 }
 
+// Made once: after a sell-out thousands of presses a second are refused, and an Error's stack costs more than its answer.
+const REFUSALS = { sold_out: reserveErrors.deal_over(), closed: AppError.conflict('deal_closed', 'This deal has ended.') } as const;
+
 function refusalError(refusal: 'sold_out' | 'closed'): AppError {
-  return refusal === 'closed' ? AppError.conflict('deal_closed', 'This deal has ended.') : reserveErrors.deal_over();
+  return REFUSALS[refusal];
 }

@@ -19,6 +19,8 @@ import { PurchaseTicker } from './purchase-ticker.js';
 const GRACE_MS = 5000;
 // A deal:stock broadcast to a 10,000-viewer room costs ~170 ms of one core here: once a second is plenty.
 const STOCK_COALESCE_MS = 1000;
+// The ticker's first purchase goes out at once; the rest of a rush is one line every 3 s ("… and 212 others").
+const TICKER_WINDOW_MS = 3000;
 
 type PurchaseInput = {
   streamId: string;
@@ -56,8 +58,12 @@ export class DealService {
     STOCK_COALESCE_MS,
   );
   readonly #endTimers = new Set<NodeJS.Timeout>();
+  // The last stock each deal's room was told by this node.
+  readonly #toldStock = new Map<string, number>();
   // Below the database pool size, so purchases queue here rather than time out waiting for a connection.
   readonly #purchases = new Limiter(6);
+  // A rush's reservations are paid behind their answers: few at a time, so the answers keep the CPU (500 take ~5 s).
+  readonly #reservationCheckouts = new Limiter(3);
   readonly #ticker: PurchaseTicker;
   readonly #facts: PurchaseFacts<{ startedAt: Date | null }, DealRow>;
   readonly #reservations: DealReservations<PurchaseInput & { dealId: string }>;
@@ -89,7 +95,7 @@ export class DealService {
     this.#ticker = new PurchaseTicker(async (e) => {
       const { buyerId, ...rest } = e;
       this.events.emit('purchase.made', { ...rest, buyer: maskName(await this.nameOf(buyerId)) });
-    });
+    }, TICKER_WINDOW_MS);
     this.#facts = new PurchaseFacts(
       (id) => this.streams.streamOwner(id),
       (id) => this.deals.find(id),
@@ -213,7 +219,7 @@ export class DealService {
     if (!stream) throw AppError.notFound('Stream');
     const deal = input.dealId ? await this.#facts.deal(input.dealId) : null;
     if (input.dealId && (!deal || deal.streamId !== input.streamId)) throw AppError.notFound('Deal');
-    return this.#purchases.run(async () => {
+    return (deal ? this.#reservationCheckouts : this.#purchases).run(async () => {
       await starting();
       return this.checkout(principal, input, stream, deal);
     });
@@ -291,6 +297,10 @@ export class DealService {
     // Units not yet reserved: what a viewer can still get (the database counts only finished checkouts).
     const unreserved = await this.gate.remaining(dealId);
     const remaining = Math.min(d.quantity - d.soldCount, unreserved ?? Infinity);
+    // A broadcast to a big room costs ~250 ms of a core: the same number twice is not worth it (payments after a sell-out).
+    if (this.#toldStock.get(dealId) === remaining) return;
+    if (this.#toldStock.size > 1000) this.#toldStock.clear();
+    this.#toldStock.set(dealId, remaining);
     this.events.emit('deal.stock', { streamId: d.streamId, dealId, remaining });
   }
 

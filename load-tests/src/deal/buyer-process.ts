@@ -47,8 +47,9 @@ export interface RushResult {
   latency: SparseHistogram;
   firstSendAt: number;
   lastAckAt: number;
-  /** Room frames pushed to these sockets during the rush (stock updates, ticker). */
+  /** Room frames pushed to these sockets during the rush (stock updates, ticker), in all and by event. */
   pushedFrames: number;
+  pushedByEvent: Record<string, number>;
   cpuBefore: CpuSample;
   cpuAfter: CpuSample;
 }
@@ -65,15 +66,18 @@ childConfig<Record<string, never>>();
 let sockets: LeanSocket[] = [];
 let progress: BuyerProgress = { connected: 0, failed: 0, done: true, firstError: null };
 let pushed = 0;
+let pushedByEvent: Record<string, number> = {};
 let lastRush: RushResult | null = null;
 // Per rush: idempotency key → when it was pressed, and what its outcome frame said.
 let pressedAt = new Map<string, number>();
 let outcomes = { paid: 0, failed: 0, latency: new LatencyHistogram() };
 const OUTCOME = /^\["purchase:(paid|failed)",.*"idempotencyKey":"([^"]+)"/;
 
-/** Room frames are only counted; the buyer's own outcome frames are read. */
+/** Room frames are only counted (by event name); the buyer's own outcome frames are read. */
 function onFrame(frame: Buffer): void {
   pushed++;
+  const name = frame.toString('latin1', 4, Math.max(4, frame.indexOf(0x22, 4)));
+  pushedByEvent[name] = (pushedByEvent[name] ?? 0) + 1;
   if (frame[2] !== 0x5b || frame[4] !== 0x70 || frame[5] !== 0x75) return; // `["pu…`
   const m = OUTCOME.exec(frame.toString('utf8', 2));
   if (!m) return;
@@ -114,6 +118,7 @@ async function rush(a: RushArgs): Promise<RushResult> {
   let firstSendAt = Infinity;
   let lastAckAt = 0;
   pushed = 0;
+  pushedByEvent = {};
   pressedAt = new Map();
   outcomes = { paid: 0, failed: 0, latency: new LatencyHistogram() };
   const cpuBefore = cpuSample();
@@ -172,6 +177,7 @@ async function rush(a: RushArgs): Promise<RushResult> {
     firstSendAt,
     lastAckAt,
     pushedFrames: pushed,
+    pushedByEvent,
     cpuBefore,
     cpuAfter: cpuSample(),
   };

@@ -23,7 +23,8 @@ import { PinRepository } from '../../../api/src/repositories/pin.repository.js';
  * settings, pins, the running deal) with Hawker's own repositories, once per
  * viewer (the naive way: no sharing between joins), counts the viewer and
  * puts the socket in the room. While units sell, the room gets the same
- * `deal:stock` broadcast as Hawker's, at most once a second.
+ * `deal:stock` broadcast as Hawker's, at most once a second and only when
+ * the number changed.
  */
 export type NaiveServer = {
   url: string;
@@ -90,12 +91,19 @@ export async function startNaiveServer(databaseUrl: string, poolSize: number): P
     };
   };
   // The first sale in a quiet second is told at once; the rest of that second's sales in one trailing broadcast.
+  const told = new Map<string, number>();
   const stock = (streamId: string, dealId: string) => {
     if (stockDue.has(dealId)) return;
+    // As Hawker: an unchanged number is not broadcast again.
     const tell = () =>
       void pool
         .query<{ remaining: number }>('SELECT quantity - "soldCount" AS remaining FROM flash_deals WHERE id = $1', [dealId])
-        .then((r) => io.to(`stream:${streamId}`).emit('deal:stock', { streamId, dealId, remaining: r.rows[0]?.remaining ?? 0 }))
+        .then((r) => {
+          const remaining = r.rows[0]?.remaining ?? 0;
+          if (told.get(dealId) === remaining) return;
+          told.set(dealId, remaining);
+          io.to(`stream:${streamId}`).emit('deal:stock', { streamId, dealId, remaining });
+        })
         .catch(() => undefined);
     tell();
     stockDue.set(

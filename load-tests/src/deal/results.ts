@@ -34,6 +34,7 @@ export type DealModeResult = {
   overLimitBuyers: number;
   ledgerProblems: number | null;
   pushedFrames: number;
+  pushedByEvent: Record<string, number>;
   buyerCpuCores: number;
 };
 
@@ -136,6 +137,10 @@ export function modeResult(
     overLimitBuyers,
     ledgerProblems,
     pushedFrames: parts.reduce((n, p) => n + p.pushedFrames, 0),
+    pushedByEvent: parts.reduce<Record<string, number>>((all, p) => {
+      for (const [k, v] of Object.entries(p.pushedByEvent)) all[k] = (all[k] ?? 0) + v;
+      return all;
+    }, {}),
     buyerCpuCores: Math.round(parts.reduce((s, p) => s + cpuFraction(p.cpuBefore, p.cpuAfter), 0) * 100) / 100,
   };
 }
@@ -222,7 +227,7 @@ export function line(r: DealModeResult): string {
   const paid = r.outcomes
     ? `; paid ${r.outcomes.paid}, failed ${r.outcomes.failed}, press → outcome max ${r.outcomes.latencyMs.max} ms`
     : '';
-  return `${r.mode}: joined in ${r.joinSeconds} s; ${r.attempts} attempts in ${r.seconds} s = ${r.attemptsPerSecond}/s; ack p50 ${l.p50} ms, p99 ${l.p99} ms; sold ${r.sold}, oversold ${r.oversold}, over-limit buyers ${r.overLimitBuyers}; codes ${JSON.stringify(r.codes)}${paid}${r.ledgerProblems === null ? '' : `; ledger problems ${r.ledgerProblems}`}`;
+  return `${r.mode}: joined in ${r.joinSeconds} s; ${r.attempts} attempts in ${r.seconds} s = ${r.attemptsPerSecond}/s (buyer processes used ${r.buyerCpuCores} cores); ack p50 ${l.p50} ms, p99 ${l.p99} ms; sold ${r.sold}, oversold ${r.oversold}, over-limit buyers ${r.overLimitBuyers}; codes ${JSON.stringify(r.codes)}; pushed ${JSON.stringify(r.pushedByEvent)}${paid}${r.ledgerProblems === null ? '' : `; ledger problems ${r.ledgerProblems}`}`;
 }
 
 function cdf(h: SparseHistogram): [number, number][] {
