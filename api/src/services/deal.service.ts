@@ -85,7 +85,8 @@ export class DealService {
     this.#reservations = new DealReservations({
       gate,
       ...stores,
-      pay: (principal, press, starting) => this.idempotentCheckout(principal, press, starting),
+      // The whole checkout (its idempotency record included) waits for a place: a rush's 500 must not take every connection.
+      pay: (principal, press, starting) => this.#reservationCheckouts.run(() => this.idempotentCheckout(principal, press, starting)),
       tell: (buyerId, outcome) => this.events.emit('purchase.outcome', { buyerId, outcome }),
       stockChanged: (dealId) => this.scheduleStock(dealId),
       warm: (dealId) => this.warmGate(dealId),
@@ -219,10 +220,12 @@ export class DealService {
     if (!stream) throw AppError.notFound('Stream');
     const deal = input.dealId ? await this.#facts.deal(input.dealId) : null;
     if (input.dealId && (!deal || deal.streamId !== input.streamId)) throw AppError.notFound('Deal');
-    return (deal ? this.#reservationCheckouts : this.#purchases).run(async () => {
+    const run = async () => {
       await starting();
       return this.checkout(principal, input, stream, deal);
-    });
+    };
+    // A deal's reservation already holds its place (pay, above); a pinned listing's purchase takes one here.
+    return deal ? run() : this.#purchases.run(run);
   }
 
   private async checkout(
