@@ -16,6 +16,8 @@ export class KeyedThrottle<V> {
     private readonly fold: (earlier: V, later: V) => V,
     /** A fixed window, or one per key (a room's size can set how often it is worth telling). */
     private readonly windowMs: number | ((key: string) => number) = 1000,
+    /** false: even a quiet key's first push waits for its window's end (work that can wait, kept out of a burst's way). */
+    private readonly leading = true,
   ) {}
 
   /** Resolves when this push's own run is done (a leading run), or at once when it was folded. */
@@ -31,7 +33,8 @@ export class KeyedThrottle<V> {
       return;
     }
     this.#open(key);
-    await this.run(key, value, 0, false);
+    if (this.leading) await this.run(key, value, 0, false);
+    else this.#windows.get(key)!.pending = value;
   }
 
   #open(key: string): void {

@@ -5,10 +5,11 @@ type Ticker = { streamId: string; buyerId: string; title: string; quantity: numb
 
 /**
  * The "just bought" ticker, coalesced per stream: in a rush, 500 purchases in
- * a second would otherwise be 500 events to every one of 10,000 viewers. The
- * first purchase in a quiet stream goes out at once; the ones that follow
- * within the window are folded into one event at its end (the latest buyer,
- * with `alsoBought` counting the others).
+ * a second would otherwise be 500 events to every one of 10,000 viewers. A
+ * purchase goes out at the end of its window, folded with the ones that
+ * followed it (the latest buyer, with `alsoBought` counting the others):
+ * a rush's first payments land while thousands of presses are still being
+ * answered, and the ticker can wait a few seconds; the presses cannot.
  */
 export class PurchaseTicker {
   readonly #throttle: KeyedThrottle<Omit<Ticker, 'alsoBought'>>;
@@ -18,6 +19,7 @@ export class PurchaseTicker {
       (_stream, latest, folded) => emit({ ...latest, alsoBought: folded }),
       (_earlier, later) => later,
       windowMs,
+      false,
     );
   }
 
