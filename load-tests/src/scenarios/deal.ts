@@ -1,5 +1,5 @@
 import { runDealBench, TARGETS, type DealReport } from '../deal/run.js';
-import { defaultResultsDir, writeResults } from '../report/results.js';
+import { defaultResultsDir, isFullRun, notFullNote, writeResults } from '../report/results.js';
 import { lineChart } from '../report/svg-chart.js';
 import { scenarioFlags } from './flags.js';
 
@@ -37,7 +37,10 @@ export async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const report = await runDealBench(o, (line) => console.log(`  ${line}`));
+  // Only a run at the defaults may replace deal-latest.*: the README's table is read from it.
+  const full = isFullRun(flags, ['buyers', 'units', 'limit', 'spread-ms', 'rounds']);
+  if (!full) console.log(notFullNote('deal'));
+  const report = { ...(await runDealBench(o, (line) => console.log(`  ${line}`))), full };
   const s = report.summary;
   const [hawker, naive] = report.modes;
   const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
@@ -51,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
       `  every reservation paid or back on sale within ${TARGETS.settledWithinMs / 1000} s: ${met(s.targets.settled)}; oversold ${s.oversold}, over-limit buyers 0, ledger clean: ${met(s.targets.oversold)}`,
     ].join('\n'),
   );
-  if (!flags.noWrite) console.log(`wrote ${(await writeResults(defaultResultsDir, 'deal', report, chart(report))).join(', ')}`);
+  if (!flags.noWrite) console.log(`wrote ${(await writeResults(defaultResultsDir, 'deal', report, chart(report), { latest: full })).join(', ')}`);
   return s.targets.oversold && s.targets.settled ? 0 : 1;
 }
 
