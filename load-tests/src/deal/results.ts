@@ -63,7 +63,8 @@ export type DealReport = {
   code: MeasuredCode;
   options: Omit<DealBenchOptions, 'adminUrl' | 'redisUrl'>;
   method: Record<string, string>;
-  runs: DealModeResult[];
+  /** Each run as measured; its latency histogram lives on only in its mode's CDF (the file stays small). */
+  runs: Omit<DealModeResult, 'ackLatency'>[];
   modes: DealModeSummary[];
   summary: {
     /** Median attempts/s of Hawker ÷ median of the naive server. */
@@ -203,7 +204,7 @@ export function summarize(
       rounds: o.rounds,
     },
     method: METHOD,
-    runs,
+    runs: runs.map(({ ackLatency: _histogram, ...run }) => run),
     modes,
     summary: {
       ratio: Math.round(ratio * 100) / 100,
