@@ -22,6 +22,8 @@ export interface ChatBenchOptions {
   join: JoinMode;
   /** Sockets connecting at once per process. */
   connectConcurrency: number;
+  /** Each round runs every mode once, the order rotated round by round. */
+  rounds: number;
   /** Admin connection: the bench creates (and drops) its own database. */
   adminUrl: string;
   redisUrl: string;
@@ -44,6 +46,7 @@ export function defaultOptions(): ChatBenchOptions {
     batchMs: 100,
     join: 'server',
     connectConcurrency: 50,
+    rounds: 3,
     adminUrl: process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
     redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
     outDir: defaultResultsDir,
@@ -52,8 +55,10 @@ export function defaultOptions(): ChatBenchOptions {
 
 export const USAGE = `usage: npm run bench -- chat [options]
   One room, N viewer sockets (lean Engine.IO clients in child processes), senders
-  offering a fixed rate through chat:send; once with chat batching (CHAT_BATCH_MS),
-  once with the naive one-emit-per-message baseline (CHAT_BATCH_MS=0), same run.
+  offering a fixed rate through chat:send; with chat batching (CHAT_BATCH_MS) and
+  with the naive one-emit-per-message baseline (CHAT_BATCH_MS=0), in rotated rounds
+  (round 1 batched first, round 2 naive first, …), each run on a fresh api node;
+  medians with min/max over the rounds. ~40 s per run at the defaults.
   --viewers N           viewer sockets in the room (default 10000)
   --rate R              messages per second offered (default 20: within what the
                         batched mode carries at 10,000 viewers on 2 vCPUs, and ~5×
@@ -64,6 +69,7 @@ export const USAGE = `usage: npm run bench -- chat [options]
   --batch-ms MS         CHAT_BATCH_MS of the batched mode (default 100)
   --senders N           users taking turns (default 1.5 × rate)
   --processes N         viewer processes (default 2)
+  --rounds N            rounds, each running every mode once (default 3)
   --join server|event   server: the bench puts the viewers into the room itself (default);
                         event: every viewer sends room:join (the real join path:
                         presence, snapshot; ~80-90 s for 10,000 on 2 vCPUs per mode)
@@ -92,6 +98,7 @@ export function parseChatArgs(argv: string[]): ChatBenchOptions {
       'batch-ms': { type: 'string' },
       senders: { type: 'string' },
       processes: { type: 'string' },
+      rounds: { type: 'string' },
       join: { type: 'string' },
       out: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
@@ -108,6 +115,7 @@ export function parseChatArgs(argv: string[]): ChatBenchOptions {
   o.drainSeconds = positive('drain', values.drain, false) ?? o.drainSeconds;
   o.batchMs = positive('batch-ms', values['batch-ms'], true) ?? o.batchMs;
   o.viewerProcesses = positive('processes', values.processes, true) ?? o.viewerProcesses;
+  o.rounds = positive('rounds', values.rounds, true) ?? o.rounds;
   if (values.join !== undefined) {
     if (values.join !== 'server' && values.join !== 'event') throw new Error(`--join must be server or event, got '${values.join}'`);
     o.join = values.join;
@@ -115,6 +123,7 @@ export function parseChatArgs(argv: string[]): ChatBenchOptions {
   if (values.out !== undefined) o.outDir = values.out;
   if (values['no-write']) o.outDir = undefined;
   if (o.viewers > 20_000) throw new Error('--viewers: at most 20000 (file descriptors, ephemeral ports)');
+  if (o.rounds > 20) throw new Error('--rounds: at most 20');
   if (o.seconds > 120 || o.drainSeconds > 60) throw new Error('--seconds at most 120, --drain at most 60');
   if (o.warmupSeconds >= o.seconds) throw new Error('--warmup must be shorter than --seconds');
   if (o.senders < o.ratePerSecond) throw new Error(`--senders must be ≥ --rate (the token bucket allows each user 1 message/s)`);

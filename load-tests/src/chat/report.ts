@@ -1,6 +1,7 @@
 import { machineLine, type MachineRecord } from '../report/machine.js';
 import type { LatencySummary } from './histogram.js';
 import type { ChatBenchOptions } from './options.js';
+import type { Spread } from '../report/stats.js';
 
 /** The issue's targets; the report says which were met. */
 export const TARGETS = { ratioVsNaive: 3, p99Ms: 250 } as const;
@@ -8,9 +9,12 @@ export const TARGETS = { ratioVsNaive: 3, p99Ms: 250 } as const;
 export const SATURATED_CPU_PCT = 90;
 
 export type ModeName = 'batched' | 'naive';
+export const MODES: readonly ModeName[] = ['batched', 'naive'];
 
 export interface ModeResult {
   mode: ModeName;
+  /** 1-based; within a round the modes run in rotated order. */
+  round: number;
   chatBatchMs: number;
   /** Viewer sockets connected and in the room. */
   viewers: number;
@@ -70,59 +74,92 @@ export interface ModeResult {
   viewerSaturated: boolean;
 }
 
+/** Figures of one mode over its runs: medians with min/max (`null`: a run had no such figure). */
+export interface ModeSummary {
+  mode: ModeName;
+  chatBatchMs: number;
+  runs: number;
+  viewers: Spread;
+  connectSeconds: Spread;
+  deliveriesPerSec: Spread;
+  framesPerViewerPerSec: Spread;
+  messagesPerFrame: Spread | null;
+  p50Ms: Spread | null;
+  p95Ms: Spread | null;
+  p99Ms: Spread | null;
+  /** p99 of every delivery (ramp-in, window and drain). */
+  p99AllMs: Spread | null;
+  fanoutP99Ms: Spread | null;
+  ackMsMean: Spread | null;
+  apiCpuMicrosPerDelivery: Spread | null;
+  apiCpuPct: Spread;
+  apiKernelCpuPct: Spread;
+  viewerCpuPct: Spread;
+  completePct: Spread;
+  broadcastCpuMs: Spread;
+  broadcastCpuMicrosPerViewer: Spread;
+  /** Runs whose drain ran out of time, and whose viewer processes were saturated. */
+  drainTimedOutRuns: number;
+  viewerSaturatedRuns: number;
+}
+
 export interface ChatReport {
   scenario: 'chat';
-  schemaVersion: 1;
+  /** 2: rotated rounds (`runs`, one per mode per round) and medians per mode (`modes`). */
+  schemaVersion: 2;
   startedAt: string;
   machine: MachineRecord;
   options: Omit<ChatBenchOptions, 'adminUrl' | 'redisUrl' | 'outDir'>;
+  method: Record<string, string>;
   /** Per-message deflate on the api's engine.io (false: off) and what the clients negotiated ('' = none). */
   wire: { perMessageDeflate: boolean; negotiatedExtensions: string | null };
-  modes: ModeResult[];
+  /** Every run, in the order they ran. */
+  runs: ModeResult[];
+  modes: ModeSummary[];
   summary: {
+    /** Medians over the rounds. */
     deliveriesPerSec: Record<ModeName, number | null>;
-    /** batched ÷ naive deliveries per second. */
+    /** Median batched ÷ median naive deliveries per second. */
     ratio: number | null;
+    /** batched ÷ naive deliveries per second of each round. */
+    ratioByRound: Spread | null;
     p99Ms: Record<ModeName, number | null>;
     apiCpuMicrosPerDelivery: Record<ModeName, number | null>;
     targets: typeof TARGETS;
+    /** On the medians. */
     met: { ratio: boolean; p99: boolean };
+    metEveryRound: { ratio: boolean; p99: boolean };
   };
 }
 
-export function summarize(modes: ModeResult[]): ChatReport['summary'] {
-  const pick = <T>(name: ModeName, f: (m: ModeResult) => T): T | null => {
-    const m = modes.find((x) => x.mode === name);
-    return m ? f(m) : null;
-  };
-  const batched = pick('batched', (m) => m.window.deliveriesPerSec);
-  const naive = pick('naive', (m) => m.window.deliveriesPerSec);
-  const ratio = batched !== null && naive ? round(batched / naive, 2) : null;
-  const p99 = pick('batched', (m) => m.latencyMs.p99);
-  return {
-    deliveriesPerSec: { batched, naive },
-    ratio,
-    p99Ms: { batched: p99, naive: pick('naive', (m) => m.latencyMs.p99) },
-    apiCpuMicrosPerDelivery: {
-      batched: pick('batched', (m) => m.window.apiCpuMicrosPerDelivery),
-      naive: pick('naive', (m) => m.window.apiCpuMicrosPerDelivery),
-    },
-    targets: TARGETS,
-    met: { ratio: ratio !== null && ratio >= TARGETS.ratioVsNaive, p99: p99 !== null && p99 <= TARGETS.p99Ms },
-  };
+/** The format before rotated rounds (schemaVersion 1): one run per mode, batched always first. */
+export interface ChatReportV1 extends Omit<ChatReport, 'schemaVersion' | 'options' | 'method' | 'runs' | 'modes' | 'summary'> {
+  schemaVersion: 1;
+  options: Omit<ChatReport['options'], 'rounds'>;
+  modes: Omit<ModeResult, 'round'>[];
+  summary: Omit<ChatReport['summary'], 'ratioByRound' | 'metEveryRound'>;
 }
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 const k = (n: number | null) => (n === null ? '—' : n >= 10_000 ? `${round(n / 1000, 1)}k` : String(round(n, 1)));
 
-/** The terminal table: one row per mode, then the verdict. */
+/** `median [min–max]`, or the median alone when every run gave the same. */
+const sp = (x: Spread | null, f: (n: number) => string = k) =>
+  x === null ? '—' : x.min === x.max ? f(x.median) : `${f(x.median)} [${f(x.min)}–${f(x.max)}]`;
+
+function columns(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n');
+}
+
+/** One line per run (in the order they ran), then the medians per mode, then the verdicts on the medians. */
 export function formatReport(r: ChatReport): string {
-  const rows = [
+  const runs = columns([
     [
+      'round',
       'mode',
       'viewers',
-      'offered/s',
       'accepted',
       'deliveries/s',
       'frames/viewer/s',
@@ -137,10 +174,10 @@ export function formatReport(r: ChatReport): string {
       'api cpu (kernel)',
       'viewers cpu',
     ],
-    ...r.modes.map((m) => [
+    ...r.runs.map((m) => [
+      String(m.round),
       `${m.mode} (${m.chatBatchMs} ms)`,
       String(m.viewers),
-      String(m.offeredPerSec),
       `${m.accepted}/${m.sent}`,
       k(m.window.deliveriesPerSec),
       k(m.window.framesPerViewerPerSec),
@@ -155,14 +192,26 @@ export function formatReport(r: ChatReport): string {
       `${m.window.apiCpuPct}% (${m.window.apiKernelCpuPct}%)`,
       `${m.window.viewerCpuPct}%${m.viewerSaturated ? ' (saturated)' : ''}`,
     ]),
-  ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const table = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')).join('\n');
+  ]);
+  const medians = columns([
+    ['mode', 'deliveries/s', 'p50', 'p99 ms', 'send→ack', 'api µs/delivery', 'api cpu %', 'complete %'],
+    ...r.modes.map((m) => [
+      `${m.mode} (${m.chatBatchMs} ms)`,
+      sp(m.deliveriesPerSec),
+      sp(m.p50Ms),
+      sp(m.p99Ms),
+      sp(m.ackMsMean),
+      sp(m.apiCpuMicrosPerDelivery),
+      sp(m.apiCpuPct),
+      sp(m.completePct),
+    ]),
+  ]);
   const s = r.summary;
-  const verdict = [
-    `batched ÷ naive deliveries/s: ${s.ratio ?? '—'}× (target ≥ ${s.targets.ratioVsNaive}×: ${s.met.ratio ? 'met' : 'NOT met'})`,
-    `batched p99 delivery latency: ${s.p99Ms.batched ?? '—'} ms (target ≤ ${s.targets.p99Ms} ms: ${s.met.p99 ? 'met' : 'NOT met'})`,
+  const verdict = (ok: boolean, everyRound: boolean) => (ok ? `met${everyRound ? '' : ', not in every round'}` : 'NOT met');
+  const lines = [
+    `batched ÷ naive deliveries/s (medians): ${s.ratio ?? '—'}×, by round ${sp(s.ratioByRound, (n) => `${n}×`)} (target ≥ ${s.targets.ratioVsNaive}×: ${verdict(s.met.ratio, s.metEveryRound.ratio)})`,
+    `batched p99 delivery latency (median): ${s.p99Ms.batched ?? '—'} ms (target ≤ ${s.targets.p99Ms} ms: ${verdict(s.met.p99, s.metEveryRound.p99)})`,
     `per-message deflate: ${r.wire.perMessageDeflate ? 'ON' : 'off'} (negotiated: '${r.wire.negotiatedExtensions ?? '?'}'); ${machineLine(r.machine)}`,
   ];
-  return `${table}\n\n${verdict.join('\n')}`;
+  return `${runs}\n\nmedians [min–max] over ${r.options.rounds} rounds:\n${medians}\n\n${lines.join('\n')}`;
 }

@@ -7,7 +7,8 @@ import { machineAtStart } from '../report/machine.js';
 import { ChildHandle } from '../sfu/ipc.js';
 import { createBenchDatabase, createChatters, createLiveStream, type BenchDatabase } from './fixtures.js';
 import type { ChatBenchOptions } from './options.js';
-import { round, summarize, type ChatReport, type ModeName, type ModeResult } from './report.js';
+import { MODES, round, type ChatReport, type ModeName, type ModeResult } from './report.js';
+import { METHOD, roundOrder, summarize } from './summary.js';
 import type { SenderApi } from './sender-process.js';
 import { fillTotals, fillWindow, modeResult, type Mark } from './tally.js';
 import type { ConnectProgress, ViewerApi } from './viewer-process.js';
@@ -15,10 +16,12 @@ import type { ConnectProgress, ViewerApi } from './viewer-process.js';
 /**
  * `npm run bench -- chat`: one room, N viewers, a fixed offered message rate.
  * The api runs in this process (its CPU and event loop are measured here);
- * viewers and senders are child processes. Each mode gets a fresh api node on
+ * viewers and senders are child processes. Each run gets a fresh api node on
  * the same fresh database and Redis, its own stream and its own senders (the
- * token buckets start full); the batched mode runs first, then the naive
- * baseline (CHAT_BATCH_MS=0), in the same run.
+ * token buckets start full). Each round runs the batched mode and the naive
+ * baseline (CHAT_BATCH_MS=0) once, in rotated order (round 1 batched first,
+ * round 2 naive first, …): the api shares this process, so whichever runs
+ * later runs warmer, and rotation spreads that over both modes.
  */
 
 type Log = (line: string) => void;
@@ -43,26 +46,25 @@ export async function runChatBench(o: ChatBenchOptions, log: Log): Promise<ChatR
     for (let i = 0; i < o.viewerProcesses; i++)
       children.viewers.push(await ChildHandle.spawn<ViewerApi, Record<string, never>>(new URL('./viewer-process.ts', import.meta.url), {}));
     children.sender = await ChildHandle.spawn<SenderApi, Record<string, never>>(new URL('./sender-process.ts', import.meta.url), {});
-    const modes: ModeResult[] = [];
+    const runs: ModeResult[] = [];
     let wire: ChatReport['wire'] = { perMessageDeflate: false, negotiatedExtensions: null };
-    for (const [mode, batchMs] of [
-      ['batched', o.batchMs],
-      ['naive', 0],
-    ] as const) {
-      const result = await runMode(mode, batchMs, db, children.viewers, children.sender, o, log);
-      modes.push(result.mode);
-      wire = result.wire;
-    }
+    for (let n = 1; n <= o.rounds; n++)
+      for (const mode of roundOrder(MODES, n)) {
+        const result = await runMode(mode, n, mode === 'naive' ? 0 : o.batchMs, db, children.viewers, children.sender, o, log);
+        runs.push(result.mode);
+        wire = result.wire;
+      }
     const { adminUrl: _a, redisUrl: _r, outDir: _d, ...options } = o;
     return {
       scenario: 'chat',
-      schemaVersion: 1,
+      schemaVersion: 2,
       startedAt,
       machine: machine.finish(),
       options,
+      method: METHOD,
       wire,
-      modes,
-      summary: summarize(modes),
+      runs,
+      ...summarize(runs),
     };
   } finally {
     await Promise.allSettled([...children.viewers.map((v) => v.close()), children.sender?.close()]);
@@ -72,6 +74,7 @@ export async function runChatBench(o: ChatBenchOptions, log: Log): Promise<ChatR
 
 async function runMode(
   mode: ModeName,
+  n: number,
   chatBatchMs: number,
   db: BenchDatabase,
   viewers: Viewers[],
@@ -86,7 +89,7 @@ async function runMode(
       DATABASE_URL: db.url,
       REDIS_URL: o.redisUrl,
       LOG_LEVEL: 'warn',
-      NODE_ID: `bench-chat-${mode}`,
+      NODE_ID: `bench-chat-${mode}-${n}`,
       CHAT_BATCH_MS: String(chatBatchMs),
       // No background jobs inside the measurement.
       SCHEDULER_INTERVAL_SECONDS: '0',
@@ -96,7 +99,7 @@ async function runMode(
     }),
   );
   try {
-    const streamId = await createLiveStream(api, `Chat bench (${mode})`);
+    const streamId = await createLiveStream(api, `Chat bench (${mode}, round ${n})`);
     const cookies = await createChatters(api, o.senders);
     const connectStarted = performance.now();
     await sender.request('connect', { url: api.url, cookies, concurrency: 10 });
@@ -118,8 +121,9 @@ async function runMode(
     const joined = await connectViewers(api, streamId, viewers, o, log);
     const broadcast = await probeBroadcast(api, streamId, joined.inRoom);
     const connectSeconds = round((performance.now() - connectStarted) / 1000);
+    const tag = `round ${n} ${mode}`;
     log(
-      `${mode}: ${joined.inRoom} viewers in the room, ${senders.connected} senders (${connectSeconds} s); sending ${o.ratePerSecond}/s for ${o.seconds} s`,
+      `${tag}: ${joined.inRoom} viewers in the room, ${senders.connected} senders (${connectSeconds} s); sending ${o.ratePerSecond}/s for ${o.seconds} s`,
     );
 
     const t0 = Date.now();
@@ -138,7 +142,7 @@ async function runMode(
     const drainMs = Math.round(performance.now() - drainStarted);
     const finals = await Promise.all(viewers.map((v) => v.request('final', {})));
     const status = await sender.request('status', {});
-    const result = modeResult(mode, chatBatchMs, o, {
+    const result = modeResult(mode, n, chatBatchMs, o, {
       inRoom: joined.inRoom,
       failed: joined.failed,
       connectSeconds,
@@ -148,7 +152,7 @@ async function runMode(
     fillWindow(result, a, b, loop);
     fillTotals(result, finals, status, drainMs, drained.timedOut);
     log(
-      `${mode}: ${Math.round(result.window.deliveriesPerSec)} deliveries/s, p99 ${result.latencyMs.p99} ms, ` +
+      `${tag}: ${Math.round(result.window.deliveriesPerSec)} deliveries/s, p99 ${result.latencyMs.p99} ms, ` +
         `one room broadcast ${broadcast.cpuMs} ms cpu (${broadcast.wallMs} ms wall), ` +
         `${result.totals.completePct}% delivered, api ${result.window.apiCpuPct}% cpu, viewers ${result.window.viewerCpuPct}% cpu`,
     );

@@ -17,12 +17,14 @@ export type Mark = { viewers: ViewerSnapshot[]; sender: SenderStatus; apiCpu: No
 
 export function modeResult(
   mode: ModeName,
+  round: number,
   chatBatchMs: number,
   o: ChatBenchOptions,
   c: { inRoom: number; failed: number; connectSeconds: number; senders: number; broadcast: ModeResult['broadcast'] },
 ): ModeResult {
   return {
     mode,
+    round,
     chatBatchMs,
     viewers: c.inRoom,
     connectFailures: c.failed,

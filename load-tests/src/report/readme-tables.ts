@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { AdClicksReport } from '../ads/clicks-run.js';
 import type { AdsPoint, AdsReport, ModeSummary as AdsModeSummary } from '../ads/run.js';
 import { defaultOptions as chatDefaults } from '../chat/options.js';
-import type { ChatReport, ModeResult as ChatMode } from '../chat/report.js';
+import type { ChatReport, ChatReportV1 } from '../chat/report.js';
 import { TARGETS as DEAL_TARGETS, type DealModeSummary, type DealReport } from '../deal/results.js';
 import type { LedgerReport } from '../ledger/run.js';
 import type { PageWeightReport } from '../page-weight/run.js';
@@ -249,26 +249,73 @@ function earlierLedger(r: { points: AnyLedgerPoint[] }): string {
 
 // --------------------------------------------------------------------- chat
 
-type AnyChatReport = Omit<ChatReport, 'machine'> & { machine: AnyMachine };
+type ChatV1 = Omit<ChatReportV1, 'machine'> & { machine: AnyMachine };
+type ChatV2 = Omit<ChatReport, 'machine'> & { machine: AnyMachine };
+type AnyChatReport = ChatV1 | ChatV2;
+type ChatMode = ChatV1['modes'][number];
+
+const CHAT_OPTIONS = [
+  'viewers',
+  'viewerProcesses',
+  'ratePerSecond',
+  'senders',
+  'seconds',
+  'warmupSeconds',
+  'drainSeconds',
+  'batchMs',
+  'join',
+] as const;
+const chatLabel = (m: { mode: string; chatBatchMs: number }) =>
+  m.mode === 'batched' ? `coalesced (\`chat:batch\`, ${m.chatBatchMs} ms)` : 'naive (one emit per message)';
 
 function renderChat(r: AnyChatReport): string {
+  return 'runs' in r ? renderChatRounds(r) : renderChatV1(r);
+}
+
+/** Since issue 12: rotated rounds, medians [min–max] per mode, the verdicts on the medians. */
+function renderChatRounds(r: ChatV2): string {
   const o = r.options;
   const s = r.summary;
-  const diff = differing(o, chatDefaults(), [
-    'viewers',
-    'viewerProcesses',
-    'ratePerSecond',
-    'senders',
-    'seconds',
-    'warmupSeconds',
-    'drainSeconds',
-    'batchMs',
-    'join',
-  ]);
-  const label = (m: ChatMode) =>
-    m.mode === 'batched' ? `coalesced (\`chat:batch\`, ${m.chatBatchMs} ms)` : 'naive (one emit per message)';
+  const diff = differing(o, chatDefaults(), [...CHAT_OPTIONS, 'rounds']);
+  const sp = (x: Spread | null, f: (n: number) => string, bold = false) => (x ? spread(x, f, bold) : '–');
   const rows = r.modes.map((m) => [
-    label(m),
+    chatLabel(m),
+    sp(m.deliveriesPerSec, (n) => `${Math.round(n / 1000)}k`, m.mode === 'batched'),
+    sp(m.p50Ms, ms),
+    sp(m.p99Ms, ms, m.mode === 'batched'),
+    sp(m.ackMsMean, ms),
+    sp(m.apiCpuMicrosPerDelivery, (n) => `${n.toFixed(1)} µs`),
+    sp(m.completePct, (n) => `${n} %`),
+  ]);
+  const every = (ok: boolean, all: boolean) => `${met(ok)}${ok && !all ? ', not in every round' : ''}`;
+  const lines = [
+    `${int(o.viewers)} viewers in one room (${o.viewerProcesses} viewer processes), ${o.ratePerSecond} msg/s offered by ${o.senders} senders for ${o.seconds} s per run (the first ${o.warmupSeconds} s not measured); ${o.rounds} rounds, modes in rotated order, a fresh api node per run; medians [min–max] over rounds.${notFull(diff)}`,
+    '',
+    table(['mode', 'deliveries/s', 'p50', 'p99', 'send → ack (mean)', 'api CPU per delivery', 'delivered'], rows),
+    '',
+    `Coalesced ÷ naive deliveries/s (medians) **${s.ratio === null ? '–' : times(s.ratio)}**, by round ${sp(s.ratioByRound, times)} (target ${targetTimes(s.targets.ratioVsNaive)}: ${every(s.met.ratio, s.metEveryRound.ratio)}); coalesced p99 ${s.p99Ms.batched === null ? '–' : ms(s.p99Ms.batched)} (target ${ms(s.targets.p99Ms)}: ${every(s.met.p99, s.metEveryRound.p99)}).`,
+  ];
+  const b = r.modes.find((m) => m.mode === 'batched');
+  if (b) {
+    const flags = [
+      b.drainTimedOutRuns ? `the drain timed out in ${b.drainTimedOutRuns} of ${b.runs} runs` : '',
+      b.viewerSaturatedRuns ? `a viewer process was saturated in ${b.viewerSaturatedRuns} of ${b.runs} runs (the figures are a floor)` : '',
+    ].filter(Boolean);
+    lines.push(
+      '',
+      `Where the coalesced runs' time goes (medians): one emit to the ${int(b.viewers.median)}-viewer room costs ${ms(b.broadcastCpuMs.median)} of CPU (${b.broadcastCpuMicrosPerViewer.median.toFixed(1)} µs per viewer); the api uses ${pct(b.apiCpuPct.median)} of a core, ${pct((100 * b.apiKernelCpuPct.median) / b.apiCpuPct.median)} of it in the kernel; ${b.framesPerViewerPerSec.median} frames per viewer per second${b.messagesPerFrame === null ? '' : `, ${b.messagesPerFrame.median} messages per frame`}; the viewer processes use ${pct(b.viewerCpuPct.median)} of a core${flags.length ? `; ${flags.join('; ')}` : ''}.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The format before rotated rounds: one run per mode, batched first. */
+function renderChatV1(r: ChatV1): string {
+  const o = r.options;
+  const s = r.summary;
+  const diff = differing(o, chatDefaults(), [...CHAT_OPTIONS]);
+  const rows = r.modes.map((m: ChatMode) => [
+    chatLabel(m),
     `${Math.round(m.window.deliveriesPerSec / 1000)}k`,
     m.latencyMs.p50 === null ? '–' : ms(m.latencyMs.p50),
     m.latencyMs.p99 === null ? '–' : ms(m.latencyMs.p99),

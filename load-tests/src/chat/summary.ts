@@ -1,0 +1,105 @@
+import { spread, type Spread } from '../report/stats.js';
+import { MODES, round, TARGETS, type ChatReport, type ModeName, type ModeResult, type ModeSummary } from './report.js';
+
+/** How the runs were made, written into every results file. */
+export const METHOD: Record<string, string> = {
+  room: 'One live room; N viewer sockets (lean Engine.IO clients in child processes) join it; logged-in senders in their own process offer a fixed rate through the real chat:send path (auth, checks, the per-user token bucket, the insert, the fan-out), open loop.',
+  modes:
+    'batched: CHAT_BATCH_MS (default 100), a busy room gets at most one chat:batch per window; naive: CHAT_BATCH_MS=0, one chat:message per message per viewer.',
+  runs: 'Every run starts a fresh api node (in the bench process, so its CPU is measured there) on the same database and Redis, with its own stream and its own senders (the token buckets start full); the viewer and sender processes stay up for the whole bench.',
+  rounds:
+    'Each round runs every mode once, in rotated order (round 1 batched first, round 2 naive first, …); medians with min/max over the rounds. The verdicts are on the medians; metEveryRound says whether every single round met them too.',
+  window:
+    'Figures are measured between two marks (the send time minus the warm-up); latency is send → received with the send time stamped in the text (same machine, no clock sync); complete % counts every delivery after the drain.',
+};
+
+const one = (n: number) => round(n, 1);
+const two = (n: number) => round(n, 2);
+
+/** Spread of a figure every run has, or null when a run lacks it (no deliveries in the window). */
+function of(runs: ModeResult[], pick: (r: ModeResult) => number | null, r: (n: number) => number = one): Spread | null {
+  const xs = runs.map(pick);
+  return xs.some((x) => x === null) ? null : spread(xs as number[], r);
+}
+
+function all(runs: ModeResult[], pick: (r: ModeResult) => number, r: (n: number) => number = one): Spread {
+  return spread(runs.map(pick), r);
+}
+
+export function summarizeMode(mode: ModeName, runs: ModeResult[]): ModeSummary {
+  return {
+    mode,
+    chatBatchMs: runs[0]!.chatBatchMs,
+    runs: runs.length,
+    viewers: all(runs, (r) => r.viewers, Math.round),
+    connectSeconds: all(runs, (r) => r.connectSeconds),
+    deliveriesPerSec: all(runs, (r) => r.window.deliveriesPerSec, Math.round),
+    framesPerViewerPerSec: all(runs, (r) => r.window.framesPerViewerPerSec, two),
+    messagesPerFrame: of(runs, (r) => r.window.messagesPerFrame, two),
+    p50Ms: of(runs, (r) => r.latencyMs.p50),
+    p95Ms: of(runs, (r) => r.latencyMs.p95),
+    p99Ms: of(runs, (r) => r.latencyMs.p99),
+    p99AllMs: of(runs, (r) => r.latencyAllMs.p99),
+    fanoutP99Ms: of(runs, (r) => r.fanoutLatencyMs.p99),
+    ackMsMean: of(runs, (r) => r.ackMsMean),
+    apiCpuMicrosPerDelivery: of(
+      runs,
+      (r) => r.window.apiCpuMicrosPerDelivery,
+      (n) => round(n, 3),
+    ),
+    apiCpuPct: all(runs, (r) => r.window.apiCpuPct),
+    apiKernelCpuPct: all(runs, (r) => r.window.apiKernelCpuPct),
+    viewerCpuPct: all(runs, (r) => r.window.viewerCpuPct),
+    completePct: all(runs, (r) => r.totals.completePct, two),
+    broadcastCpuMs: all(runs, (r) => r.broadcast.cpuMs),
+    broadcastCpuMicrosPerViewer: all(runs, (r) => r.broadcast.cpuMicrosPerViewer, two),
+    drainTimedOutRuns: runs.filter((r) => r.totals.drainTimedOut).length,
+    viewerSaturatedRuns: runs.filter((r) => r.viewerSaturated).length,
+  };
+}
+
+/** Medians per mode, the batched ÷ naive ratio of the medians and of each round, and the targets judged on the medians. */
+export function summarize(runs: ModeResult[]): Pick<ChatReport, 'modes' | 'summary'> {
+  const modes = MODES.flatMap((mode) => {
+    const mine = runs.filter((r) => r.mode === mode);
+    return mine.length ? [summarizeMode(mode, mine)] : [];
+  });
+  const byMode = (mode: ModeName) => modes.find((m) => m.mode === mode);
+  const pick = (f: (m: ModeSummary) => Spread | null) =>
+    Object.fromEntries(MODES.map((mode) => [mode, byMode(mode) ? (f(byMode(mode)!)?.median ?? null) : null])) as Record<
+      ModeName,
+      number | null
+    >;
+  const deliveriesPerSec = pick((m) => m.deliveriesPerSec);
+  const p99Ms = pick((m) => m.p99Ms);
+  const ratio = deliveriesPerSec.batched !== null && deliveriesPerSec.naive ? two(deliveriesPerSec.batched / deliveriesPerSec.naive) : null;
+  const rounds = [...new Set(runs.map((r) => r.round))];
+  const perRound = rounds.flatMap((n) => {
+    const b = runs.find((r) => r.round === n && r.mode === 'batched');
+    const v = runs.find((r) => r.round === n && r.mode === 'naive');
+    return b && v && v.window.deliveriesPerSec ? [b.window.deliveriesPerSec / v.window.deliveriesPerSec] : [];
+  });
+  const batchedP99 = runs.filter((r) => r.mode === 'batched').map((r) => r.latencyMs.p99);
+  return {
+    modes,
+    summary: {
+      deliveriesPerSec,
+      ratio,
+      ratioByRound: perRound.length ? spread(perRound, two) : null,
+      p99Ms,
+      apiCpuMicrosPerDelivery: pick((m) => m.apiCpuMicrosPerDelivery),
+      targets: TARGETS,
+      met: { ratio: ratio !== null && ratio >= TARGETS.ratioVsNaive, p99: p99Ms.batched !== null && p99Ms.batched <= TARGETS.p99Ms },
+      metEveryRound: {
+        ratio: perRound.length > 0 && perRound.length === rounds.length && perRound.every((x) => x >= TARGETS.ratioVsNaive),
+        p99: batchedP99.length > 0 && batchedP99.every((x) => x !== null && x <= TARGETS.p99Ms),
+      },
+    },
+  };
+}
+
+/** The modes of round `n` (1-based): the list rotated by n − 1, so each mode runs first as often as the others. */
+export function roundOrder<T>(modes: readonly T[], n: number): T[] {
+  const k = (n - 1) % modes.length;
+  return [...modes.slice(k), ...modes.slice(0, k)];
+}
