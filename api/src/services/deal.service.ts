@@ -52,10 +52,13 @@ export type DealReservationStores = {
  * updates and the ticker are coalesced per deal and stream.
  */
 export class DealService {
+  // Trailing only: a rush sells out within its first second, so a leading "499 left" would be stale
+  // before it landed; the room hears the number a second later, once, while the presses are answered.
   readonly #stock = new KeyedThrottle<null>(
     (dealId) => this.announceStock(dealId),
     () => null,
     STOCK_COALESCE_MS,
+    false,
   );
   readonly #endTimers = new Set<NodeJS.Timeout>();
   // The last stock each deal's room was told by this node.
