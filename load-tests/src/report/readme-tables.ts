@@ -42,7 +42,7 @@ export const EARLIER_RUNS: Record<BenchTable, string[]> = {
   'page-weight': ['page-weight-2026-12-06T17-17-19.799Z.json'],
 };
 
-/** What the ledger bench was judged by (its CLI prints it; the results file does not hold it). */
+/** What ledger files from before the like-for-like baseline were judged by (they do not hold it; newer files record their own target). */
 export const LEDGER_TARGET_RATIO = 1;
 
 export const DEAL_NO_RESULTS = 'No results file in the current format yet: run `npm run bench -- deal`.';
@@ -202,9 +202,60 @@ function earlierSfu(r: AnySfuReport): string {
 
 // ------------------------------------------------------------------- ledger
 
-type AnyLedgerReport = Omit<LedgerReport, 'machine'> & { machine: AnyMachine };
+type LedgerPoint = LedgerReport['points'][number];
+type NewLedgerPointKeys = 'pgbenchLedgerTps' | 'pgbenchLedgerRuns' | 'rounds' | 'ratioToLedger' | 'met';
+type NewLedgerSummaryKeys =
+  'worstToLedgerBatched' | 'worstToLedgerStatement' | 'worstToLedgerInTx' | 'targets' | 'met' | 'pgbenchLedgerTransfers';
+/** A file from before the like-for-like baseline (pgbench running `ledger_post`, issue 12): judged by tpcb-like alone. */
+type OldLedgerReport = Omit<LedgerReport, 'machine' | 'full' | 'pgbench' | 'pgbenchLedgerScript' | 'points' | 'summary'> & {
+  machine: AnyMachine;
+  points: Omit<LedgerPoint, NewLedgerPointKeys>[];
+  summary: Omit<LedgerReport['summary'], NewLedgerSummaryKeys>;
+};
+type NewLedgerReport = Omit<LedgerReport, 'machine'> & { machine: AnyMachine };
+type AnyLedgerReport = OldLedgerReport | NewLedgerReport;
+
+const hasLedgerBaseline = (r: AnyLedgerReport): r is NewLedgerReport => 'targets' in r.summary;
 
 function renderLedger(r: AnyLedgerReport): string {
+  return hasLedgerBaseline(r) ? renderLedgerLikeForLike(r) : renderLedgerTpcbOnly(r);
+}
+
+function renderLedgerLikeForLike(r: NewLedgerReport): string {
+  const o = r.options;
+  const s = r.summary;
+  const target = s.targets.statementVsPgbenchLedger;
+  const client = /\d+(\.\d+)+/.exec(r.pgbench)?.[0];
+  const cell = (tps: number, toTpcb: number, toLedger: number) => `${int(tps)}/s (${times(toTpcb)} / ${times(toLedger)})`;
+  return [
+    `${o.rounds} rounds of ${o.seconds} s per segment at ${o.clients.join(', ')} clients; ${int(o.accounts)} funding and ${int(o.accounts)} escrow accounts, a transfer pays a random escrow from a random funding account; pgbench scale ${o.pgbenchScale}. Two baselines in the same rounds, all segments in rotated order: \`pgbench -b tpcb-like\`, and **pgbench ledger**, \`pgbench -M prepared\`${client ? ` ${client}` : ''} running the very \`ledger_post\` call \`post\` makes on the same accounts drawn the same way (its ratio is Hawker's own overhead). Medians over rounds; a mode's cell is its rate (its rate ÷ tpcb-like's / ÷ pgbench ledger's in the same round).`,
+    '',
+    table(
+      [
+        'clients',
+        'pgbench tpcb-like',
+        'pgbench ledger',
+        'batched (`transfer`)',
+        'one statement (`post`)',
+        'in a transaction',
+        `\`post\` ÷ pgbench ledger (target ≥ ${target}×)`,
+      ],
+      r.points.map((p) => [
+        String(p.clients),
+        `${int(p.pgbenchTps)}/s`,
+        `${int(p.pgbenchLedgerTps)}/s`,
+        cell(p.batchedTps, p.ratio.batched, p.ratioToLedger.batched),
+        cell(p.transferTps, p.ratio.statement, p.ratioToLedger.statement),
+        cell(p.transferInTxTps, p.ratio.transaction, p.ratioToLedger.transaction),
+        `**${times(p.ratioToLedger.statement)}** (${met(p.met)})`,
+      ]),
+    ),
+    '',
+    `\`post\` ÷ pgbench ledger ≥ ${target}× at every client count: ${met(s.met)} (worst ${times(s.worstToLedgerStatement)}). Worst over the client counts ÷ pgbench ledger: batched ${times(s.worstToLedgerBatched)}, in a transaction ${times(s.worstToLedgerInTx)}; ÷ tpcb-like: batched ${times(s.worstRatioBatched)}, one statement ${times(s.worstRatioStatement)}, in a transaction ${times(s.worstRatioInTx)}. ${int(s.transfers)} transfers by Hawker and ${int(s.pgbenchLedgerTransfers)} by pgbench ledger; ledger self-check after the run: ${s.selfCheckProblems === 0 ? 'no problems' : `**${s.selfCheckProblems} problems**`}.`,
+  ].join('\n');
+}
+
+function renderLedgerTpcbOnly(r: OldLedgerReport): string {
   const o = r.options;
   const s = r.summary;
   const cell = (tps: number, ratio: number) => `${int(tps)}/s (${times(ratio)})`;
@@ -229,8 +280,8 @@ function renderLedger(r: AnyLedgerReport): string {
 }
 
 /** The first ledger files (before the batched mode and rotated rounds) hold rates only: their ratios are taken here. */
-type AnyLedgerPoint = Pick<LedgerReport['points'][number], 'clients' | 'pgbenchTps' | 'transferTps' | 'transferInTxTps'> &
-  Partial<Pick<LedgerReport['points'][number], 'batchedTps' | 'ratio'>>;
+type AnyLedgerPoint = Pick<LedgerPoint, 'clients' | 'pgbenchTps' | 'transferTps' | 'transferInTxTps'> &
+  Partial<Pick<LedgerPoint, 'batchedTps' | 'ratio' | 'ratioToLedger'>>;
 
 function earlierLedger(r: { points: AnyLedgerPoint[] }): string {
   const ratio = (p: AnyLedgerPoint, k: 'batched' | 'statement' | 'transaction') => {
@@ -243,8 +294,11 @@ function earlierLedger(r: { points: AnyLedgerPoint[] }): string {
     if (xs.some((x) => x === undefined)) return [];
     return [`${{ batched: 'batched', statement: 'one statement', transaction: 'in a transaction' }[k]} ${xs.join(' / ')}`];
   });
+  const toLedger = r.points.every((p) => p.ratioToLedger)
+    ? `; \`post\` ÷ pgbench ledger ${r.points.map((p) => times(p.ratioToLedger!.statement)).join(' / ')}`
+    : '';
   const first = r.points[0];
-  return `${first ? `pgbench ${int(first.pgbenchTps)} tps at ${first.clients} client${first.clients === 1 ? '' : 's'}; ` : ''}${modes.join(', ')} at ${r.points.map((p) => p.clients).join(' / ')} clients`;
+  return `${first ? `pgbench ${int(first.pgbenchTps)} tps at ${first.clients} client${first.clients === 1 ? '' : 's'}; ` : ''}${modes.join(', ')}${toLedger} at ${r.points.map((p) => p.clients).join(' / ')} clients`;
 }
 
 // --------------------------------------------------------------------- chat
