@@ -54,7 +54,8 @@ export async function main(argv: string[]): Promise<number> {
       `  every reservation paid or back on sale within ${TARGETS.settledWithinMs / 1000} s: ${met(s.targets.settled)}; oversold ${s.oversold}, over-limit buyers 0, ledger clean: ${met(s.targets.oversold)}`,
     ].join('\n'),
   );
-  if (!flags.noWrite) console.log(`wrote ${(await writeResults(defaultResultsDir, 'deal', report, chart(report), { latest: full })).join(', ')}`);
+  if (!flags.noWrite)
+    console.log(`wrote ${(await writeResults(defaultResultsDir, 'deal', report, chart(report), { latest: full })).join(', ')}`);
   return s.targets.oversold && s.targets.settled ? 0 : 1;
 }
 
