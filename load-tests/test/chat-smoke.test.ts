@@ -10,9 +10,9 @@ import { runChatBench } from '../src/chat/run.js';
 /**
  * Keeps `npm run bench -- chat` from rotting: the real scenario (a fresh
  * database, real api nodes on PostgreSQL + Redis, the viewer and sender
- * processes) at a tiny size, two rounds. Not a performance test: it only
- * checks that every run delivered, that the order rotated and that the
- * report is complete.
+ * processes, the raw ws floor) at a tiny size, two rounds. Not a performance
+ * test: it only checks that every run delivered, that the order rotated and
+ * that the report is complete.
  */
 const outDir = await mkdtemp(path.join(os.tmpdir(), 'hawker-chat-smoke-'));
 afterAll(() => rm(outDir, { recursive: true, force: true }));
@@ -20,7 +20,7 @@ afterAll(() => rm(outDir, { recursive: true, force: true }));
 const tcp = () => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP')).length;
 
 describe('chat bench (tiny)', () => {
-  it('runs both modes in two rotated rounds with 50 viewers, delivers every message, writes a complete report and closes what it opened', async () => {
+  it('runs the three modes in two rotated rounds with 50 viewers, delivers every message, writes a complete report and closes what it opened', async () => {
     const before = tcp();
     const report = await runChatBench(
       {
@@ -43,7 +43,9 @@ describe('chat bench (tiny)', () => {
     expect(report.runs.map((m) => [m.round, m.mode, m.chatBatchMs])).toEqual([
       [1, 'batched', 100],
       [1, 'naive', 0],
+      [1, 'floor', 100],
       [2, 'naive', 0],
+      [2, 'floor', 100],
       [2, 'batched', 100],
     ]);
     for (const m of report.runs) {
@@ -61,6 +63,7 @@ describe('chat bench (tiny)', () => {
     expect(report.modes.map((m) => [m.mode, m.runs])).toEqual([
       ['batched', 2],
       ['naive', 2],
+      ['floor', 2],
     ]);
     for (const m of report.modes) {
       const mine = report.runs.filter((x) => x.mode === m.mode).map((x) => x.window.deliveriesPerSec);
@@ -74,6 +77,10 @@ describe('chat bench (tiny)', () => {
     }
     expect(report.summary.deliveriesPerSec.batched).toBe(report.modes[0]!.deliveriesPerSec.median);
     expect(report.summary.ratioByRound?.rounds).toHaveLength(2);
+    // The raw floor: the batched mode's CPU per delivery as a ratio of its.
+    expect(report.summary.vsFloor).toBeGreaterThan(0);
+    expect(report.summary.vsFloorByRound?.rounds).toHaveLength(2);
+    expect(report.summary.met.floor).not.toBeNull();
     expect(report.wire).toEqual({ perMessageDeflate: false, negotiatedExtensions: '' });
     expect(report.summary.ratio).toBeGreaterThan(0);
     expect(report.summary.met).toHaveProperty('p99');
@@ -85,7 +92,7 @@ describe('chat bench (tiny)', () => {
     expect(path.basename(stamped!)).toMatch(/^chat-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z\.json$/);
     const saved = JSON.parse(await readFile(latest!, 'utf8')) as ChatReport;
     expect(saved).toMatchObject({ scenario: 'chat', schemaVersion: 2, options: { viewers: 50, rounds: 2 } });
-    expect(saved.runs).toHaveLength(4);
+    expect(saved.runs).toHaveLength(6);
     expect(saved.options).not.toHaveProperty('adminUrl');
     expect(await readFile(svg!, 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<polyline/);
   }, 300_000);

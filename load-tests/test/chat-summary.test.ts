@@ -14,7 +14,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'hawker-chat-summary-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A run with the figures the summary reads. */
-function run(mode: ModeName, round: number, deliveriesPerSec: number, p99: number): ModeResult {
+function run(mode: ModeName, round: number, deliveriesPerSec: number, p99: number, cpuMicros = 4): ModeResult {
   const r = modeResult(mode, round, mode === 'batched' ? 100 : 0, defaultOptions(), {
     inRoom: 10_000,
     failed: 0,
@@ -33,7 +33,7 @@ function run(mode: ModeName, round: number, deliveriesPerSec: number, p99: numbe
     apiCpuPct: 80,
     apiKernelCpuPct: 40,
   };
-  r.window.apiCpuMicrosPerDelivery = 4;
+  r.window.apiCpuMicrosPerDelivery = cpuMicros;
   r.window.viewerCpuPct = 60;
   r.totals = { ...r.totals, deliveries: 2_400_000, expected: 2_400_000, completePct: 100 };
   r.latencyMs = { ...summarizeHistogram([]), samples: 1, p50: p99 / 2, p95: p99, p99 };
@@ -67,11 +67,18 @@ describe('chat bench rounds', () => {
     expect(modes.map((m) => m.mode)).toEqual(['batched', 'naive']);
     expect(modes[0]!.deliveriesPerSec).toEqual({ median: 200_000, min: 180_000, max: 210_000, rounds: [200_000, 180_000, 210_000] });
     expect(modes[0]!.p99Ms).toMatchObject({ median: 240, min: 230, max: 300 });
-    expect(summary.deliveriesPerSec).toEqual({ batched: 200_000, naive: 55_000 });
+    expect(summary.deliveriesPerSec).toEqual({ batched: 200_000, naive: 55_000, floor: null });
     expect(summary.ratio).toBe(3.64);
     expect(summary.ratioByRound).toEqual({ median: 3.82, min: 3, max: 4, rounds: [4, 3, 3.82] });
-    expect(summary.met).toEqual({ ratio: true, p99: true });
-    expect(summary.metEveryRound).toEqual({ ratio: true, p99: false });
+    expect(summary.met).toEqual({ ratio: true, p99: true, floor: null });
+    expect(summary.metEveryRound).toEqual({ ratio: true, p99: false, floor: null });
+
+    // With the raw floor: batched CPU per delivery ÷ the floor's, of the medians and of each round.
+    runs.push(run('floor', 1, 200_000, 150, 2.5), run('floor', 2, 190_000, 160, 3), run('floor', 3, 205_000, 140, 2));
+    const withFloor = summarize(runs);
+    expect(withFloor.modes.map((m) => m.mode)).toEqual(['batched', 'naive', 'floor']);
+    expect(withFloor.summary).toMatchObject({ ratio: 3.64, vsFloor: 1.6, vsFloorByRound: { median: 1.6, min: 1.33, max: 2 } });
+    expect(withFloor.summary.met).toEqual({ ratio: true, p99: true, floor: false });
 
     const report: ChatReport = {
       scenario: 'chat',
@@ -94,8 +101,7 @@ describe('chat bench rounds', () => {
       method: METHOD,
       wire: { perMessageDeflate: false, negotiatedExtensions: '' },
       runs,
-      modes,
-      summary,
+      ...withFloor,
     };
     expect(formatReport(report)).toContain('by round 3.82× [3×–4×]');
 
@@ -105,7 +111,7 @@ describe('chat bench rounds', () => {
     // The earlier runs the README lists are in the format before rounds.
     for (const f of EARLIER_RUNS.chat) copyFileSync(path.join(defaultResultsDir, f), path.join(dir, f));
     const block = renderBenchTable('chat', dir);
-    expect(block).toContain('3 rounds, modes in rotated order, a fresh api node per run; medians [min–max] over rounds.');
+    expect(block).toContain('3 rounds, modes in rotated order, a fresh server per run; medians [min–max] over rounds.');
     expect(block).not.toContain('Not a full run');
     expect(block).toContain(
       '| coalesced (`chat:batch`, 100 ms) | **200k** [180k–210k] | 120 ms [115–150 ms] | **240 ms** [230–300 ms] | 5.0 ms | 4.0 µs | 100 % |',
@@ -113,5 +119,12 @@ describe('chat bench rounds', () => {
     expect(block).toContain('| naive (one emit per message) | 55k [50k–60k] | 4.3 s [4.0–4.5 s] | 8.5 s [8.0–9.0 s] |');
     expect(block).toContain('Coalesced ÷ naive deliveries/s (medians) **3.64×**, by round 3.82× [3.00–4.00×] (target 3×: **met**)');
     expect(block).toContain('coalesced p99 240 ms (target 250 ms: **met**, not in every round)');
+    expect(block).toContain('| raw `ws` floor (the same frames, no Socket.IO) | 200k [190k–205k] |');
+    expect(block).toContain(
+      "coalesced CPU per delivery ÷ the raw floor's **1.60×**, by round 1.60× [1.33–2.00×] (target ≤ 1.5×: **not met**).",
+    );
+    expect(formatReport(report)).toContain(
+      "batched CPU per delivery ÷ the raw ws floor's (medians): 1.6×, by round 1.6× [1.33×–2×] (target ≤ 1.5×: NOT met)",
+    );
   });
 });

@@ -24,6 +24,8 @@ export interface ChatBenchOptions {
   connectConcurrency: number;
   /** Each round runs every mode once, the order rotated round by round. */
   rounds: number;
+  /** Run the raw ws floor (targets.ts) as a third mode. */
+  floor: boolean;
   /** Admin connection: the bench creates (and drops) its own database. */
   adminUrl: string;
   redisUrl: string;
@@ -47,6 +49,7 @@ export function defaultOptions(): ChatBenchOptions {
     join: 'server',
     connectConcurrency: 50,
     rounds: 3,
+    floor: true,
     adminUrl: process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
     redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
     outDir: defaultResultsDir,
@@ -56,9 +59,10 @@ export function defaultOptions(): ChatBenchOptions {
 export const USAGE = `usage: npm run bench -- chat [options]
   One room, N viewer sockets (lean Engine.IO clients in child processes), senders
   offering a fixed rate through chat:send; with chat batching (CHAT_BATCH_MS) and
-  with the naive one-emit-per-message baseline (CHAT_BATCH_MS=0), in rotated rounds
-  (round 1 batched first, round 2 naive first, …), each run on a fresh api node;
-  medians with min/max over the rounds. ~40 s per run at the defaults.
+  with the naive one-emit-per-message baseline (CHAT_BATCH_MS=0), and the raw floor
+  (a plain ws server, the same frames), in rotated rounds (round 1 batched, naive,
+  floor; round 2 naive, floor, batched; …), each run on a fresh server; medians
+  with min/max over the rounds. ~40 s per run at the defaults (9 runs).
   --viewers N           viewer sockets in the room (default 10000)
   --rate R              messages per second offered (default 20: within what the
                         batched mode carries at 10,000 viewers on 2 vCPUs, and ~5×
@@ -70,6 +74,8 @@ export const USAGE = `usage: npm run bench -- chat [options]
   --senders N           users taking turns (default 1.5 × rate)
   --processes N         viewer processes (default 2)
   --rounds N            rounds, each running every mode once (default 3)
+  --no-floor            skip the raw floor: a plain ws server writing the same frames
+                        to the same sockets (Hawker's CPU per delivery ÷ its)
   --join server|event   server: the bench puts the viewers into the room itself (default);
                         event: every viewer sends room:join (the real join path:
                         presence, snapshot; ~80-90 s for 10,000 on 2 vCPUs per mode)
@@ -99,6 +105,7 @@ export function parseChatArgs(argv: string[]): ChatBenchOptions {
       senders: { type: 'string' },
       processes: { type: 'string' },
       rounds: { type: 'string' },
+      'no-floor': { type: 'boolean', default: false },
       join: { type: 'string' },
       out: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
@@ -116,6 +123,7 @@ export function parseChatArgs(argv: string[]): ChatBenchOptions {
   o.batchMs = positive('batch-ms', values['batch-ms'], true) ?? o.batchMs;
   o.viewerProcesses = positive('processes', values.processes, true) ?? o.viewerProcesses;
   o.rounds = positive('rounds', values.rounds, true) ?? o.rounds;
+  if (values['no-floor']) o.floor = false;
   if (values.join !== undefined) {
     if (values.join !== 'server' && values.join !== 'event') throw new Error(`--join must be server or event, got '${values.join}'`);
     o.join = values.join;

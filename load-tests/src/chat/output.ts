@@ -2,7 +2,7 @@ import { writeResults } from '../report/results.js';
 import { lineChart, type Series } from '../report/svg-chart.js';
 import { TARGETS, type ChatReport, type ModeName, type ModeResult } from './report.js';
 
-const COLORS: Record<ModeName, string> = { batched: '#2563eb', naive: '#d97706' };
+const COLORS: Record<ModeName, string> = { batched: '#2563eb', naive: '#d97706', floor: '#6b7280' };
 
 /** One line per run, coloured by mode. */
 function series(runs: ModeResult[], pick: (t: ModeResult['timeline'][number]) => number | null): Series[] {

@@ -4,12 +4,14 @@ import type { ChatBenchOptions } from './options.js';
 import type { Spread } from '../report/stats.js';
 
 /** The issue's targets; the report says which were met. */
-export const TARGETS = { ratioVsNaive: 3, p99Ms: 250 } as const;
+export const TARGETS = { ratioVsNaive: 3, p99Ms: 250, perDeliveryVsFloor: 1.5 } as const;
 /** A viewer process above this share of a core was the bottleneck: the mode's figures are a floor. */
 export const SATURATED_CPU_PCT = 90;
 
-export type ModeName = 'batched' | 'naive';
-export const MODES: readonly ModeName[] = ['batched', 'naive'];
+/** batched and naive are Hawker's api node (CHAT_BATCH_MS and 0); floor is a plain ws server writing the same frames (targets.ts). */
+export type ModeName = 'batched' | 'naive' | 'floor';
+export const MODES: readonly ModeName[] = ['batched', 'naive', 'floor'];
+export const modesOf = (o: Pick<ChatBenchOptions, 'floor'>): ModeName[] => MODES.filter((m) => m !== 'floor' || o.floor);
 
 export interface ModeResult {
   mode: ModeName;
@@ -125,10 +127,13 @@ export interface ChatReport {
     ratioByRound: Spread | null;
     p99Ms: Record<ModeName, number | null>;
     apiCpuMicrosPerDelivery: Record<ModeName, number | null>;
+    /** Batched CPU per delivery ÷ the floor's: the medians', and each round's (null: no floor run). */
+    vsFloor: number | null;
+    vsFloorByRound: Spread | null;
     targets: typeof TARGETS;
     /** On the medians. */
-    met: { ratio: boolean; p99: boolean };
-    metEveryRound: { ratio: boolean; p99: boolean };
+    met: { ratio: boolean; p99: boolean; floor: boolean | null };
+    metEveryRound: { ratio: boolean; p99: boolean; floor: boolean | null };
   };
 }
 
@@ -137,7 +142,10 @@ export interface ChatReportV1 extends Omit<ChatReport, 'schemaVersion' | 'option
   schemaVersion: 1;
   options: Omit<ChatReport['options'], 'rounds'>;
   modes: Omit<ModeResult, 'round'>[];
-  summary: Omit<ChatReport['summary'], 'ratioByRound' | 'metEveryRound'>;
+  summary: Omit<ChatReport['summary'], 'ratioByRound' | 'metEveryRound' | 'vsFloor' | 'vsFloorByRound' | 'targets' | 'met'> & {
+    targets: Omit<typeof TARGETS, 'perDeliveryVsFloor'>;
+    met: { ratio: boolean; p99: boolean };
+  };
 }
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -211,6 +219,9 @@ export function formatReport(r: ChatReport): string {
   const lines = [
     `batched ÷ naive deliveries/s (medians): ${s.ratio ?? '—'}×, by round ${sp(s.ratioByRound, (n) => `${n}×`)} (target ≥ ${s.targets.ratioVsNaive}×: ${verdict(s.met.ratio, s.metEveryRound.ratio)})`,
     `batched p99 delivery latency (median): ${s.p99Ms.batched ?? '—'} ms (target ≤ ${s.targets.p99Ms} ms: ${verdict(s.met.p99, s.metEveryRound.p99)})`,
+    s.met.floor === null
+      ? 'raw floor: not run (--no-floor)'
+      : `batched CPU per delivery ÷ the raw ws floor's (medians): ${s.vsFloor ?? '—'}×, by round ${sp(s.vsFloorByRound, (n) => `${n}×`)} (target ≤ ${s.targets.perDeliveryVsFloor}×: ${verdict(s.met.floor, s.metEveryRound.floor ?? false)})`,
     `per-message deflate: ${r.wire.perMessageDeflate ? 'ON' : 'off'} (negotiated: '${r.wire.negotiatedExtensions ?? '?'}'); ${machineLine(r.machine)}`,
   ];
   return `${runs}\n\nmedians [min–max] over ${r.options.rounds} rounds:\n${medians}\n\n${lines.join('\n')}`;

@@ -1,15 +1,13 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadApiConfig } from '../../../api/src/config.js';
-import { roomName } from '../../../api/src/realtime/room.handlers.js';
-import { startApiServer, type RunningApi } from '../../../api/src/server.js';
 import { machineAtStart } from '../report/machine.js';
 import { ChildHandle } from '../sfu/ipc.js';
-import { createBenchDatabase, createChatters, createLiveStream, type BenchDatabase } from './fixtures.js';
+import { createBenchDatabase, type BenchDatabase } from './fixtures.js';
 import type { ChatBenchOptions } from './options.js';
-import { MODES, round, type ChatReport, type ModeName, type ModeResult } from './report.js';
+import { modesOf, round, type ChatReport, type ModeName, type ModeResult } from './report.js';
 import { METHOD, roundOrder, summarize } from './summary.js';
 import type { SenderApi } from './sender-process.js';
+import { floorTarget, hawkerTarget, type ChatTarget } from './targets.js';
 import { fillTotals, fillWindow, modeResult, type Mark } from './tally.js';
 import type { ConnectProgress, ViewerApi } from './viewer-process.js';
 
@@ -21,7 +19,8 @@ import type { ConnectProgress, ViewerApi } from './viewer-process.js';
  * token buckets start full). Each round runs the batched mode and the naive
  * baseline (CHAT_BATCH_MS=0) once, in rotated order (round 1 batched first,
  * round 2 naive first, …): the api shares this process, so whichever runs
- * later runs warmer, and rotation spreads that over both modes.
+ * later runs warmer, and rotation spreads that over the modes. The raw floor
+ * (targets.ts) is a third mode in the same rotation, in this process too.
  */
 
 type Log = (line: string) => void;
@@ -49,10 +48,10 @@ export async function runChatBench(o: ChatBenchOptions, log: Log): Promise<ChatR
     const runs: ModeResult[] = [];
     let wire: ChatReport['wire'] = { perMessageDeflate: false, negotiatedExtensions: null };
     for (let n = 1; n <= o.rounds; n++)
-      for (const mode of roundOrder(MODES, n)) {
+      for (const mode of roundOrder(modesOf(o), n)) {
         const result = await runMode(mode, n, mode === 'naive' ? 0 : o.batchMs, db, children.viewers, children.sender, o, log);
         runs.push(result.mode);
-        wire = result.wire;
+        if (mode !== 'floor') wire = result.wire;
       }
     const { adminUrl: _a, redisUrl: _r, outDir: _d, ...options } = o;
     return {
@@ -82,27 +81,11 @@ async function runMode(
   o: ChatBenchOptions,
   log: Log,
 ): Promise<{ mode: ModeResult; wire: ChatReport['wire'] }> {
-  const api = await startApiServer(
-    loadApiConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: db.url,
-      REDIS_URL: o.redisUrl,
-      LOG_LEVEL: 'warn',
-      NODE_ID: `bench-chat-${mode}-${n}`,
-      CHAT_BATCH_MS: String(chatBatchMs),
-      // No background jobs inside the measurement.
-      SCHEDULER_INTERVAL_SECONDS: '0',
-      // Every bench socket comes from 127.0.0.1: the per-IP caps would refuse all but the first few hundred.
-      SOCKETS_PER_IP: '1000000',
-      GUEST_VIEWERS_PER_IP: '1000000',
-    }),
-  );
+  const target = mode === 'floor' ? await floorTarget(chatBatchMs, o) : await hawkerTarget(`bench-chat-${mode}-${n}`, chatBatchMs, db, o);
   try {
-    const streamId = await createLiveStream(api, `Chat bench (${mode}, round ${n})`);
-    const cookies = await createChatters(api, o.senders);
+    const { streamId, cookies } = target;
     const connectStarted = performance.now();
-    await sender.request('connect', { url: api.url, cookies, concurrency: 10 });
+    await sender.request('connect', { url: target.url, cookies, concurrency: 10 });
     const senders = await poll(
       () => sender.request('progress', {}),
       (p) => p.done,
@@ -118,8 +101,8 @@ async function runMode(
       ACK_WAIT_MS,
       'the warm-up acks',
     );
-    const joined = await connectViewers(api, streamId, viewers, o, log);
-    const broadcast = await probeBroadcast(api, streamId, joined.inRoom);
+    const joined = await connectViewers(target, viewers, o, log);
+    const broadcast = await probeBroadcast(target, joined.inRoom);
     const connectSeconds = round((performance.now() - connectStarted) / 1000);
     const tag = `round ${n} ${mode}`;
     log(
@@ -158,7 +141,7 @@ async function runMode(
     );
     return {
       mode: result,
-      wire: { perMessageDeflate: Boolean(api.io.engine.opts.perMessageDeflate), negotiatedExtensions: joined.extensions },
+      wire: { perMessageDeflate: target.perMessageDeflate, negotiatedExtensions: joined.extensions },
     };
   } finally {
     // Viewers first: with the room empty a naive backlog drains in moments, then the last acks come in.
@@ -170,15 +153,16 @@ async function runMode(
       'the last acks',
     ).catch(() => undefined);
     await sender.request('disconnect', {}).catch(() => undefined);
-    await api.close();
+    await target.close();
   }
 }
 
-async function connectViewers(api: RunningApi, streamId: string, viewers: Viewers[], o: ChatBenchOptions, log: Log) {
+async function connectViewers(target: ChatTarget, viewers: Viewers[], o: ChatBenchOptions, log: Log) {
+  const streamId = target.streamId;
   const share = (i: number) => Math.floor(o.viewers / viewers.length) + (i < o.viewers % viewers.length ? 1 : 0);
   await Promise.all(
     viewers.map((v, i) =>
-      v.request('connect', { url: api.url, count: share(i), streamId, join: o.join, concurrency: o.connectConcurrency }),
+      v.request('connect', { url: target.url, count: share(i), streamId, join: o.join, concurrency: o.connectConcurrency }),
     ),
   );
   let lastLog = performance.now();
@@ -197,31 +181,32 @@ async function connectViewers(api: RunningApi, streamId: string, viewers: Viewer
   const sum = (f: (p: ConnectProgress) => number) => progress.reduce((n, p) => n + f(p), 0);
   const connected = sum((p) => p.connected);
   if (connected === 0) throw new Error(`no viewer could connect: ${progress.find((p) => p.firstError)?.firstError}`);
-  const room = roomName(streamId);
   // One server-side join instead of N room:join requests (see --join in options.ts).
-  // Viewers are the guests; the senders (logged in) stay out of the room.
-  if (o.join === 'server') for (const socket of api.io.of('/').sockets.values()) if (!socket.data.userId) void socket.join(room);
+  if (o.join === 'server') target.joinViewers();
   const inRoom = await poll(
-    () => Promise.resolve(api.io.of('/').adapter.rooms.get(room)?.size ?? 0),
+    () => Promise.resolve(target.roomSize()),
     (n) => n >= connected,
     10_000,
     'viewers in the room',
-  ).catch(() => api.io.of('/').adapter.rooms.get(room)?.size ?? 0);
+  ).catch(() => target.roomSize());
   return { inRoom, failed: sum((p) => p.failed), extensions: progress.find((p) => p.extensions !== null)?.extensions ?? null };
 }
 
 /**
  * What one emit to the whole room costs the node (median of 5 after 2 to
  * warm up, quiet room): CPU time, and wall time, which also counts the time
- * other processes on the machine took the core away.
+ * other processes on the machine took the core away. Hawker writes a big
+ * room's broadcast 500 sockets per event-loop turn (broadcast-turns.ts), so
+ * both run until a turn goes by with next to no CPU (every batch written).
  */
-async function probeBroadcast(api: RunningApi, streamId: string, inRoom: number): Promise<ModeResult['broadcast']> {
+async function probeBroadcast(target: ChatTarget, inRoom: number): Promise<ModeResult['broadcast']> {
   const cpu: number[] = [];
   const wall: number[] = [];
   for (let i = 0; i < 7; i++) {
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    api.io.to(roomName(streamId)).emit('viewers:count', { streamId, count: inRoom });
+    target.broadcast(inRoom);
+    await quietTurn();
     const used = process.cpuUsage(cpuBefore);
     if (i >= 2) {
       wall.push(performance.now() - started);
@@ -232,6 +217,16 @@ async function probeBroadcast(api: RunningApi, streamId: string, inRoom: number)
   const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
   const cpuMs = median(cpu);
   return { cpuMs: round(cpuMs), wallMs: round(median(wall)), cpuMicrosPerViewer: inRoom ? round((cpuMs * 1000) / inRoom, 2) : 0 };
+}
+
+/** Resolves after the first event-loop turn that used under 0.3 ms of CPU (at most 1,000 turns). */
+async function quietTurn(): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    const before = process.cpuUsage();
+    await new Promise((resolve) => setImmediate(resolve));
+    const used = process.cpuUsage(before);
+    if (used.user + used.system < 300) return;
+  }
 }
 
 async function mark(viewers: Viewers[], sender: Sender): Promise<Mark> {

@@ -5,10 +5,12 @@ import { MODES, round, TARGETS, type ChatReport, type ModeName, type ModeResult,
 export const METHOD: Record<string, string> = {
   room: 'One live room; N viewer sockets (lean Engine.IO clients in child processes) join it; logged-in senders in their own process offer a fixed rate through the real chat:send path (auth, checks, the per-user token bucket, the insert, the fan-out), open loop.',
   modes:
-    'batched: CHAT_BATCH_MS (default 100), a busy room gets at most one chat:batch per window; naive: CHAT_BATCH_MS=0, one chat:message per message per viewer.',
-  runs: 'Every run starts a fresh api node (in the bench process, so its CPU is measured there) on the same database and Redis, with its own stream and its own senders (the token buckets start full); the viewer and sender processes stay up for the whole bench.',
+    'batched: CHAT_BATCH_MS (default 100), a busy room gets at most one chat:batch per window; naive: CHAT_BATCH_MS=0, one chat:message per message per viewer; floor: a plain ws server in the same process (no Socket.IO, no database) that answers chat:send at once and feeds the messages through the same ChatFanout windows, so it writes the same frames at the same times, each encoded once and written to every viewer socket as one buffer.',
+  vsFloor:
+    "vsFloor: the batched mode's CPU per delivery (this process: the api node, or the floor server, plus the bench's own polling) ÷ the floor's, the medians' and each round's.",
+  runs: 'Every run starts a fresh api node (or floor server) (in the bench process, so its CPU is measured there) on the same database and Redis, with its own stream and its own senders (the token buckets start full); the viewer and sender processes stay up for the whole bench.',
   rounds:
-    'Each round runs every mode once, in rotated order (round 1 batched first, round 2 naive first, …); medians with min/max over the rounds. The verdicts are on the medians; metEveryRound says whether every single round met them too.',
+    'Each round runs every mode once, in rotated order (round 1 batched, naive, floor; round 2 naive, floor, batched; …); medians with min/max over the rounds. The verdicts are on the medians; metEveryRound says whether every single round met them too.',
   window:
     'Figures are measured between two marks (the send time minus the warm-up); latency is send → received with the send time stamped in the text (same machine, no clock sync); complete % counts every delivery after the drain.',
 };
@@ -74,12 +76,20 @@ export function summarize(runs: ModeResult[]): Pick<ChatReport, 'modes' | 'summa
   const p99Ms = pick((m) => m.p99Ms);
   const ratio = deliveriesPerSec.batched !== null && deliveriesPerSec.naive ? two(deliveriesPerSec.batched / deliveriesPerSec.naive) : null;
   const rounds = [...new Set(runs.map((r) => r.round))];
-  const perRound = rounds.flatMap((n) => {
-    const b = runs.find((r) => r.round === n && r.mode === 'batched');
-    const v = runs.find((r) => r.round === n && r.mode === 'naive');
-    return b && v && v.window.deliveriesPerSec ? [b.window.deliveriesPerSec / v.window.deliveriesPerSec] : [];
-  });
+  /** a ÷ b of one figure in each round that ran both modes. */
+  const byRound = (a: ModeName, b: ModeName, f: (r: ModeResult) => number | null) =>
+    rounds.flatMap((n) => {
+      const x = runs.find((r) => r.round === n && r.mode === a);
+      const y = runs.find((r) => r.round === n && r.mode === b);
+      const [fx, fy] = [x && f(x), y && f(y)];
+      return typeof fx === 'number' && typeof fy === 'number' && fy > 0 ? [fx / fy] : [];
+    });
+  const perRound = byRound('batched', 'naive', (r) => r.window.deliveriesPerSec);
   const batchedP99 = runs.filter((r) => r.mode === 'batched').map((r) => r.latencyMs.p99);
+  const cost = pick((m) => m.apiCpuMicrosPerDelivery);
+  const hasFloor = runs.some((r) => r.mode === 'floor');
+  const vsFloor = cost.batched !== null && cost.floor ? two(cost.batched / cost.floor) : null;
+  const floorRounds = byRound('batched', 'floor', (r) => r.window.apiCpuMicrosPerDelivery);
   return {
     modes,
     summary: {
@@ -87,12 +97,19 @@ export function summarize(runs: ModeResult[]): Pick<ChatReport, 'modes' | 'summa
       ratio,
       ratioByRound: perRound.length ? spread(perRound, two) : null,
       p99Ms,
-      apiCpuMicrosPerDelivery: pick((m) => m.apiCpuMicrosPerDelivery),
+      apiCpuMicrosPerDelivery: cost,
+      vsFloor,
+      vsFloorByRound: floorRounds.length ? spread(floorRounds, two) : null,
       targets: TARGETS,
-      met: { ratio: ratio !== null && ratio >= TARGETS.ratioVsNaive, p99: p99Ms.batched !== null && p99Ms.batched <= TARGETS.p99Ms },
+      met: {
+        ratio: ratio !== null && ratio >= TARGETS.ratioVsNaive,
+        p99: p99Ms.batched !== null && p99Ms.batched <= TARGETS.p99Ms,
+        floor: hasFloor ? vsFloor !== null && vsFloor <= TARGETS.perDeliveryVsFloor : null,
+      },
       metEveryRound: {
         ratio: perRound.length > 0 && perRound.length === rounds.length && perRound.every((x) => x >= TARGETS.ratioVsNaive),
         p99: batchedP99.length > 0 && batchedP99.every((x) => x !== null && x <= TARGETS.p99Ms),
+        floor: hasFloor ? floorRounds.length === rounds.length && floorRounds.every((x) => x <= TARGETS.perDeliveryVsFloor) : null,
       },
     },
   };

@@ -320,7 +320,11 @@ const CHAT_OPTIONS = [
   'join',
 ] as const;
 const chatLabel = (m: { mode: string; chatBatchMs: number }) =>
-  m.mode === 'batched' ? `coalesced (\`chat:batch\`, ${m.chatBatchMs} ms)` : 'naive (one emit per message)';
+  m.mode === 'batched'
+    ? `coalesced (\`chat:batch\`, ${m.chatBatchMs} ms)`
+    : m.mode === 'floor'
+      ? 'raw `ws` floor (the same frames, no Socket.IO)'
+      : 'naive (one emit per message)';
 
 function renderChat(r: AnyChatReport): string {
   return 'runs' in r ? renderChatRounds(r) : renderChatV1(r);
@@ -330,7 +334,7 @@ function renderChat(r: AnyChatReport): string {
 function renderChatRounds(r: ChatV2): string {
   const o = r.options;
   const s = r.summary;
-  const diff = differing(o, chatDefaults(), [...CHAT_OPTIONS, 'rounds']);
+  const diff = differing(o, chatDefaults(), [...CHAT_OPTIONS, 'rounds', 'floor']);
   const sp = (x: Spread | null, f: (n: number) => string, bold = false) => (x ? spread(x, f, bold) : '–');
   const rows = r.modes.map((m) => [
     chatLabel(m),
@@ -343,21 +347,31 @@ function renderChatRounds(r: ChatV2): string {
   ]);
   const every = (ok: boolean, all: boolean) => `${met(ok)}${ok && !all ? ', not in every round' : ''}`;
   const lines = [
-    `${int(o.viewers)} viewers in one room (${o.viewerProcesses} viewer processes), ${o.ratePerSecond} msg/s offered by ${o.senders} senders for ${o.seconds} s per run (the first ${o.warmupSeconds} s not measured); ${o.rounds} rounds, modes in rotated order, a fresh api node per run; medians [min–max] over rounds.${notFull(diff)}`,
+    `${int(o.viewers)} viewers in one room (${o.viewerProcesses} viewer processes), ${o.ratePerSecond} msg/s offered by ${o.senders} senders for ${o.seconds} s per run (the first ${o.warmupSeconds} s not measured); ${o.rounds} rounds, modes in rotated order, a fresh server per run; medians [min–max] over rounds.${notFull(diff)}`,
     '',
-    table(['mode', 'deliveries/s', 'p50', 'p99', 'send → ack (mean)', 'api CPU per delivery', 'delivered'], rows),
+    table(['mode', 'deliveries/s', 'p50', 'p99', 'send → ack (mean)', 'server CPU per delivery', 'delivered'], rows),
     '',
-    `Coalesced ÷ naive deliveries/s (medians) **${s.ratio === null ? '–' : times(s.ratio)}**, by round ${sp(s.ratioByRound, times)} (target ${targetTimes(s.targets.ratioVsNaive)}: ${every(s.met.ratio, s.metEveryRound.ratio)}); coalesced p99 ${s.p99Ms.batched === null ? '–' : ms(s.p99Ms.batched)} (target ${ms(s.targets.p99Ms)}: ${every(s.met.p99, s.metEveryRound.p99)}).`,
+    `Coalesced ÷ naive deliveries/s (medians) **${s.ratio === null ? '–' : times(s.ratio)}**, by round ${sp(s.ratioByRound, times)} (target ${targetTimes(s.targets.ratioVsNaive)}: ${every(s.met.ratio, s.metEveryRound.ratio)}); coalesced p99 ${s.p99Ms.batched === null ? '–' : ms(s.p99Ms.batched)} (target ${ms(s.targets.p99Ms)}: ${every(s.met.p99, s.metEveryRound.p99)}); ${
+      s.met.floor === null
+        ? 'raw floor not run'
+        : `coalesced CPU per delivery ÷ the raw floor's **${s.vsFloor === null ? '–' : times(s.vsFloor)}**, by round ${sp(s.vsFloorByRound, times)} (target ≤ ${targetTimes(s.targets.perDeliveryVsFloor)}: ${every(s.met.floor, s.metEveryRound.floor ?? false)})`
+    }.`,
   ];
   const b = r.modes.find((m) => m.mode === 'batched');
+  const f = r.modes.find((m) => m.mode === 'floor');
   if (b) {
+    const floorEmit = f
+      ? `, the raw floor's ${ms(f.broadcastCpuMs.median)} (${f.broadcastCpuMicrosPerViewer.median.toFixed(1)} µs per viewer)`
+      : '';
     const flags = [
       b.drainTimedOutRuns ? `the drain timed out in ${b.drainTimedOutRuns} of ${b.runs} runs` : '',
-      b.viewerSaturatedRuns ? `a viewer process was saturated in ${b.viewerSaturatedRuns} of ${b.runs} runs (the figures are a floor)` : '',
+      b.viewerSaturatedRuns
+        ? `a viewer process was saturated in ${b.viewerSaturatedRuns} of ${b.runs} runs (its figures are lower bounds)`
+        : '',
     ].filter(Boolean);
     lines.push(
       '',
-      `Where the coalesced runs' time goes (medians): one emit to the ${int(b.viewers.median)}-viewer room costs ${ms(b.broadcastCpuMs.median)} of CPU (${b.broadcastCpuMicrosPerViewer.median.toFixed(1)} µs per viewer); the api uses ${pct(b.apiCpuPct.median)} of a core, ${pct((100 * b.apiKernelCpuPct.median) / b.apiCpuPct.median)} of it in the kernel; ${b.framesPerViewerPerSec.median} frames per viewer per second${b.messagesPerFrame === null ? '' : `, ${b.messagesPerFrame.median} messages per frame`}; the viewer processes use ${pct(b.viewerCpuPct.median)} of a core${flags.length ? `; ${flags.join('; ')}` : ''}.`,
+      `Where the coalesced runs' time goes (medians): one emit to the ${int(b.viewers.median)}-viewer room costs ${ms(b.broadcastCpuMs.median)} of CPU (${b.broadcastCpuMicrosPerViewer.median.toFixed(1)} µs per viewer)${floorEmit}; the api uses ${pct(b.apiCpuPct.median)} of a core, ${pct((100 * b.apiKernelCpuPct.median) / b.apiCpuPct.median)} of it in the kernel; ${b.framesPerViewerPerSec.median} frames per viewer per second${b.messagesPerFrame === null ? '' : `, ${b.messagesPerFrame.median} messages per frame`}; the viewer processes use ${pct(b.viewerCpuPct.median)} of a core${flags.length ? `; ${flags.join('; ')}` : ''}.`,
     );
   }
   return lines.join('\n');

@@ -7,8 +7,9 @@ import { isDefaultRun, notFullNote, writeResults } from '../report/results.js';
 /**
  * `npm run bench -- chat`: 10,000 viewer sockets in one room, deliveries per
  * second and delivery latency with chat batching (CHAT_BATCH_MS) against the
- * naive one-emit-per-message baseline (CHAT_BATCH_MS=0) in the same run, over
- * --rounds rounds (default 3) in rotated order; medians with min/max.
+ * naive one-emit-per-message baseline (CHAT_BATCH_MS=0) and the raw ws floor
+ * (the same frames from a plain ws server) in the same run, over --rounds
+ * rounds (default 3) in rotated order; medians with min/max.
  * Only a full run (every option at its default; --out and --no-write aside)
  * rewrites chat-latest.json/.svg; any run writes chat-<time>.json.
  */
@@ -23,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const full = isDefaultRun(options, defaultOptions(), ['adminUrl', 'redisUrl', 'outDir']);
   console.log(
-    `chat bench: ${options.viewers} viewers, ${options.ratePerSecond} msg/s from ${options.senders} senders, ${options.seconds} s per run, ${options.rounds} rounds of batched (${options.batchMs} ms) and naive in rotated order${full ? '' : notFullNote('chat')}`,
+    `chat bench: ${options.viewers} viewers, ${options.ratePerSecond} msg/s from ${options.senders} senders, ${options.seconds} s per run, ${options.rounds} rounds of batched (${options.batchMs} ms), naive${options.floor ? ' and the raw ws floor' : ''} in rotated order${full ? '' : notFullNote('chat')}`,
   );
   const report = await runChatBench(options, (line) => console.log(`  ${line}`));
   console.log(`\n${formatReport(report)}`);
