@@ -27,13 +27,15 @@ let viewer: ClientSocket;
 
 beforeAll(async () => {
   api = await startTestApi({ env: { WEB_DIST: path.resolve(import.meta.dirname, '../../web/dist'), SCHEDULER_INTERVAL_SECONDS: '0' } });
-  [seller, buyer, creator, admin] = (await Promise.all(
-    ['seller', 'buyer', 'creator', 'admin'].map(async (who) => {
+  [seller, creator, admin] = (await Promise.all(
+    ['seller', 'creator', 'admin'].map(async (who) => {
       const c = new HttpClient(api.url);
       await c.login(`${who}@hawker.test`);
       return c;
     }),
-  )) as [HttpClient, HttpClient, HttpClient, HttpClient];
+  )) as [HttpClient, HttpClient, HttpClient];
+  // A buyer of its own: the fuzz fills and checks out carts, and other test files use the demo buyer's cart.
+  buyer = (await createBuyers(api, 1, 'fuzz-buyer'))[0]!.client;
   shopOwner = (await createBuyers(api, 1, 'fuzz-owner'))[0]!.client;
   expect((await shopOwner.post('/api/shops', { name: 'Fuzz owner shop', description: '' })).status).toBe(201);
   streamId = (await creator.post('/api/streams', { title: 'Fuzz show' })).body.id as string;
