@@ -42,6 +42,15 @@ function enqueue(batch: () => void): void {
   }
 }
 
+/**
+ * Runs `done` once every broadcast queued so far has been written (at once when nothing waits):
+ * work that paces itself by what a broadcast costs (chat's adaptive window) measures the writes too.
+ */
+export function afterQueuedWrites(done: () => void): void {
+  if (queue.length === 0) done();
+  else enqueue(done);
+}
+
 export function writeBroadcastsInTurns<A extends object>(adapter: A, turnSockets = TURN_SOCKETS): A {
   const target = adapter as A & Hooks;
   const encode = target._encode;

@@ -1,4 +1,5 @@
 import type { ChatMessageView } from '@hawker/shared';
+import { afterQueuedWrites } from './broadcast-turns.js';
 import type { HawkerServer } from './io.js';
 import { roomName } from './room.handlers.js';
 
@@ -100,11 +101,16 @@ export class ChatFanout {
     }
     const started = performance.now();
     this.#flush(streamId, open);
-    // A flush writes one frame per viewer on this node, synchronously: in a
-    // room of 10,000 that takes longer than the window. The next window lasts
-    // at least half as long as this flush took, so fan-out keeps at most about
-    // two thirds of the node's time and accepting messages is never starved.
-    open.timer = this.#arm(streamId, Math.max(this.windowMs, (performance.now() - started) * FLUSH_STRETCH));
+    // A flush writes one frame per viewer on this node: in a room of 10,000
+    // that takes longer than the window (written in turns, broadcast-turns.ts,
+    // so the flush is timed until its last batch is out). The next window
+    // lasts at least half as long as this flush took, so fan-out keeps at
+    // most about two thirds of the node's time and accepting messages is
+    // never starved; meanwhile new messages wait in the open window.
+    afterQueuedWrites(() => {
+      if (this.#closed || this.#windows.get(streamId) !== open) return;
+      open.timer = this.#arm(streamId, Math.max(this.windowMs, (performance.now() - started) * FLUSH_STRETCH));
+    });
   }
 
   #flush(streamId: string, open: OpenWindow): void {
