@@ -84,7 +84,7 @@ describe('ad-clicks bench (tiny)', () => {
 
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
-    const left = await admin.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [`hawker_bench_chat_%_${process.pid}`]);
+    const left = await admin.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [`hawker_bench_ad_clicks_%_${process.pid}`]);
     await admin.end();
     expect(left.rows).toEqual([]);
     const redis = await connectRedis(redisUrl);

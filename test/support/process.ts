@@ -13,8 +13,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls `probe` until it returns a value (not undefined) or the deadline passes. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+/** Polls `probe` (every `everyMs`) until it returns a value (not undefined) or the deadline passes. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  what: string,
+  everyMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -24,7 +29,7 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     } catch (err) {
       lastError = err;
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`timed out waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
 }

@@ -19,14 +19,15 @@ export class PurchaseFacts<S extends { startedAt: Date | null }, D> {
 
   // A stream that has not started yet changes when it goes live: only a started one is kept.
   stream(id: string): Promise<S | null> {
-    return this.#get(this.#streams, id, this.loadStream, (s) => s.startedAt !== null);
+    return this.#get('stream', this.#streams, id, this.loadStream, (s) => s.startedAt !== null);
   }
 
   deal(id: string): Promise<D | null> {
-    return this.#get(this.#deals, id, this.loadDeal, () => true);
+    return this.#get('deal', this.#deals, id, this.loadDeal, () => true);
   }
 
   async #get<T>(
+    kind: 'stream' | 'deal',
     cache: Map<string, { value: T; until: number }>,
     id: string,
     load: (id: string) => Promise<T | null>,
@@ -34,7 +35,7 @@ export class PurchaseFacts<S extends { startedAt: Date | null }, D> {
   ) {
     const hit = cache.get(id);
     if (hit && hit.until > Date.now()) return hit.value;
-    const slot = `${cache === (this.#deals as unknown) ? 'deal' : 'stream'}:${id}`;
+    const slot = `${kind}:${id}`;
     const inFlight = this.#loading.get(slot) as Promise<T | null> | undefined;
     if (inFlight) return inFlight;
     const loading = load(id).finally(() => this.#loading.delete(slot));

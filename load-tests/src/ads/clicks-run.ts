@@ -474,7 +474,7 @@ export async function runAdClicksBench(o: AdClicksOptions, log: Log, full = fals
   const appSecret = `ad-clicks-bench-${randomBytes(16).toString('hex')}`;
   const prefix = `hawker-bench-adclicks-${process.pid}-${Date.now()}:`;
   const redis = await connectRedis(o.redisUrl);
-  const bench = await createBenchDatabase(o.adminUrl);
+  const bench = await createBenchDatabase(o.adminUrl, 'ad_clicks');
   let db: Database | undefined;
   let nodes: ApiNode[] = [];
   try {

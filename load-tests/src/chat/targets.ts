@@ -3,12 +3,10 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ChatMessageView } from '@hawker/shared';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { loadApiConfig } from '../../../api/src/config.js';
 import { ChatFanout } from '../../../api/src/realtime/chat-fanout.js';
 import type { HawkerServer } from '../../../api/src/realtime/io.js';
 import { roomName } from '../../../api/src/realtime/room.handlers.js';
-import { startApiServer } from '../../../api/src/server.js';
-import { createChatters, createLiveStream, type BenchDatabase } from './fixtures.js';
+import { createChatters, createLiveStream, startRoomBenchApi, type BenchDatabase } from './fixtures.js';
 import type { ChatBenchOptions } from './options.js';
 
 /**
@@ -32,22 +30,7 @@ export interface ChatTarget {
 
 /** A fresh api node on the bench's database and Redis, with a live stream and `o.senders` logged-in users. */
 export async function hawkerTarget(nodeId: string, chatBatchMs: number, db: BenchDatabase, o: ChatBenchOptions): Promise<ChatTarget> {
-  const api = await startApiServer(
-    loadApiConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: db.url,
-      REDIS_URL: o.redisUrl,
-      LOG_LEVEL: 'warn',
-      NODE_ID: nodeId,
-      CHAT_BATCH_MS: String(chatBatchMs),
-      // No background jobs inside the measurement.
-      SCHEDULER_INTERVAL_SECONDS: '0',
-      // Every bench socket comes from 127.0.0.1: the per-IP caps would refuse all but the first few hundred.
-      SOCKETS_PER_IP: '1000000',
-      GUEST_VIEWERS_PER_IP: '1000000',
-    }),
-  );
+  const api = await startRoomBenchApi({ DATABASE_URL: db.url, REDIS_URL: o.redisUrl, NODE_ID: nodeId, CHAT_BATCH_MS: String(chatBatchMs) });
   try {
     const streamId = await createLiveStream(api, `Chat bench (${nodeId})`);
     const cookies = await createChatters(api, o.senders);

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadApiConfig } from '../../../api/src/config.js';
 import { checkLedger } from '../../../api/src/repositories/ledger-check.repository.js';
-import { startApiServer, type RunningApi } from '../../../api/src/server.js';
-import { createBenchDatabase, createChatters } from '../chat/fixtures.js';
+import type { RunningApi } from '../../../api/src/server.js';
+import { createBenchDatabase, createChatters, startRoomBenchApi } from '../chat/fixtures.js';
 import { measuredCode } from '../report/code.js';
 import { machineAtStart } from '../report/machine.js';
 import { ChildHandle } from '../sfu/ipc.js';
@@ -50,26 +49,14 @@ export async function runDealBench(o: DealBenchOptions, log: Log): Promise<DealR
   const machine = await machineAtStart({ postgresUrl: o.adminUrl, redisUrl: o.redisUrl });
   if (machine.record.disturbed) log(`load average ${machine.record.loadAvgBefore.join(' ')} at the start: this run is marked disturbed`);
   const code = await measuredCode(MEASURED_FILES);
-  const db = await createBenchDatabase(o.adminUrl);
+  const db = await createBenchDatabase(o.adminUrl, 'deal');
   const children: Buyers[] = [];
   let api: RunningApi | undefined;
   try {
     for (let i = 0; i < o.buyerProcesses; i++)
       children.push(await ChildHandle.spawn<BuyerApi, Record<string, never>>(new URL('./buyer-process.ts', import.meta.url), {}));
-    api = await startApiServer(
-      loadApiConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: db.url,
-        REDIS_URL: o.redisUrl,
-        LOG_LEVEL: 'warn',
-        NODE_ID: 'bench-deal',
-        SCHEDULER_INTERVAL_SECONDS: '0',
-        // Every bench socket comes from 127.0.0.1: the per-IP caps would refuse all but the first few hundred.
-        SOCKETS_PER_IP: '1000000',
-        GUEST_VIEWERS_PER_IP: '1000000',
-      }),
-    );
+    api = await startRoomBenchApi({ DATABASE_URL: db.url, REDIS_URL: o.redisUrl, NODE_ID: 'bench-deal' });
+
     const cookies = await createChatters(api, o.buyers);
     const show = await createShow(api, o.units * 2 * o.rounds);
     log(

@@ -1,40 +1,12 @@
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import pg from 'pg';
 import type { RunningApi } from '../../../api/src/server.js';
 import { SESSION_COOKIE } from '../../../api/src/http/session-cookie.js';
+import { createBenchDatabase, type BenchDatabase } from '../chat/fixtures.js';
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../../..');
+export type { BenchDatabase };
 
-export type BenchDatabase = { url: string; name: string; drop(): Promise<void> };
-
-/** A fresh, migrated database of its own (a run never touches real data), dropped by drop(). */
-export async function createPageWeightDatabase(adminUrl: string): Promise<BenchDatabase> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const name = `hawker_bench_page_weight_${Date.now()}_${process.pid}`;
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const drop = async () => {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  };
-  try {
-    await run(path.join(root, 'node_modules/.bin/tsx'), ['api/scripts/migrate.ts'], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: url.toString(), PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false' },
-      timeout: 120_000,
-    });
-  } catch (err) {
-    await drop();
-    throw err;
-  }
-  return { url: url.toString(), name, drop };
-}
+/** The page-weight bench's own migrated database (chat/fixtures.ts makes every bench's). */
+export const createPageWeightDatabase = (adminUrl: string): Promise<BenchDatabase> => createBenchDatabase(adminUrl, 'page_weight');
 
 /**
  * A creator account with a session, written directly (no argon2, no login

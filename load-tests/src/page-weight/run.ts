@@ -1,10 +1,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { MEDIA_SOCKET_PATH } from '@hawker/shared';
 import type { Browser, Page } from 'playwright-core';
@@ -18,6 +16,7 @@ import { DISTURBED_LOADAVG, machineAtStart, type MachineRecord } from '../report
 import { createCreatorSession, createPageWeightDatabase, SESSION_COOKIE, type BenchDatabase } from './fixtures.js';
 import { ENCODINGS, measureViewer, type Encoding, type ViewerMode, type ViewerSample } from './viewer.js';
 import { median, spread, type Spread } from '../report/stats.js';
+import { eventually, freePort } from '../../../test/support/process.js';
 
 /** Issue 12: JavaScript on the wire (compressed) before the first WebRTC frame. kB = 1,000 bytes. */
 export const TARGET = { mode: 'webrtc', encoding: 'compressed', maxWireBytes: 90_000 } as const;
@@ -139,33 +138,6 @@ export const METHOD: Record<string, string> = {
     'Issue 12: ≤ 90 kB (90,000 bytes) of JavaScript on the wire (compressed body bytes, without HTTP headers) before the first WebRTC frame; met on the median, metEveryRound on the worst round.',
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** Polls until `probe` returns a value, or throws after `timeoutMs`. */
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`page-weight: timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-}
-
 async function gitInfo(): Promise<PageWeightReport['code']> {
   const git = async (...args: string[]) => (await promisify(execFile)('git', args, { cwd: root, timeout: 10_000 })).stdout;
   const commit = (await git('rev-parse', 'HEAD').catch(() => 'unknown')).trim();
@@ -216,23 +188,33 @@ async function goLive(browser: Browser, api: RunningApi, media: MediaServer, nee
   await studio.getByTestId('stream-title').fill('Page weight bench', { timeout: 30_000 });
   await studio.getByTestId('go-live').click({ timeout: 10_000 });
   await studio.getByTestId('watch-link').waitFor({ timeout: 60_000 });
-  await until('the studio to connect', 30_000, async () =>
-    (await studio.getByTestId('connection-state').textContent({ timeout: 5_000 })) === 'connected' ? true : undefined,
+  await eventually(
+    async () => ((await studio.getByTestId('connection-state').textContent({ timeout: 5_000 })) === 'connected' ? true : undefined),
+    30_000,
+    'page-weight: the studio to connect',
   );
   const streamId = await studio.locator('[data-stream-id]').first().getAttribute('data-stream-id', { timeout: 10_000 });
   if (!streamId) throw new Error('page-weight: the studio shows no stream id');
   const studioMs = Date.now() - started;
-  await until('the api to list the stream as live', 30_000, async () => {
-    const res = await fetch(`${api.url}/api/streams/${streamId}`, { signal: AbortSignal.timeout(5_000) });
-    return ((await res.json()) as { status?: string }).status === 'live' ? true : undefined;
-  });
+  await eventually(
+    async () => {
+      const res = await fetch(`${api.url}/api/streams/${streamId}`, { signal: AbortSignal.timeout(5_000) });
+      return ((await res.json()) as { status?: string }).status === 'live' ? true : undefined;
+    },
+    30_000,
+    'page-weight: the api to list the stream as live',
+  );
   // HLS viewers start from the playlist: a few segments first, so none waits for ffmpeg's first ones.
   if (needHls)
-    await until('the HLS playlist to hold 3 segments', 60_000, async () => {
-      const res = await fetch(`${api.url}/media/hls/${streamId}/index.m3u8`, { signal: AbortSignal.timeout(5_000) });
-      if (!res.ok) return undefined;
-      return ((await res.text()).match(/\.ts$/gm)?.length ?? 0) >= 3 ? true : undefined;
-    });
+    await eventually(
+      async () => {
+        const res = await fetch(`${api.url}/media/hls/${streamId}/index.m3u8`, { signal: AbortSignal.timeout(5_000) });
+        if (!res.ok) return undefined;
+        return ((await res.text()).match(/\.ts$/gm)?.length ?? 0) >= 3 ? true : undefined;
+      },
+      60_000,
+      'page-weight: the HLS playlist to hold 3 segments',
+    );
   if (!media.registry.get(streamId)?.live) throw new Error('page-weight: the media-server has no live broadcast');
   const hlsReadyMs = needHls ? Date.now() - started : null;
   log(
@@ -261,7 +243,12 @@ async function holdWebRtcPlace(api: RunningApi, media: MediaServer, streamId: st
   });
   const release = async () => {
     socket.disconnect();
-    await until('the SFU to free the WebRTC place', 15_000, () => (viewers(media, streamId) === 0 ? true : undefined), 50);
+    await eventually(
+      () => (viewers(media, streamId) === 0 ? true : undefined),
+      15_000,
+      'page-weight: the SFU to free the WebRTC place',
+      50,
+    );
   };
   try {
     await new Promise<void>((resolve, reject) => {
@@ -269,7 +256,12 @@ async function holdWebRtcPlace(api: RunningApi, media: MediaServer, streamId: st
       socket.once('media:welcome', () => (clearTimeout(timer), resolve()));
       socket.once('connect_error', (err) => (clearTimeout(timer), reject(err)));
     });
-    await until('the place holder to count as a viewer', 10_000, () => (viewers(media, streamId) === 1 ? true : undefined), 50);
+    await eventually(
+      () => (viewers(media, streamId) === 1 ? true : undefined),
+      10_000,
+      'page-weight: the place holder to count as a viewer',
+      50,
+    );
   } catch (err) {
     await release().catch(() => undefined);
     throw err;
@@ -421,7 +413,12 @@ export async function runPageWeightBench(o: PageWeightOptions, log: Log, full = 
     const m = media;
 
     const one = async (mode: ViewerMode, encoding: Encoding, round: number, position: number): Promise<ViewerSample> => {
-      await until('no WebRTC viewer left on the SFU', 15_000, () => (viewers(m, live.streamId) === 0 ? true : undefined), 50);
+      await eventually(
+        () => (viewers(m, live.streamId) === 0 ? true : undefined),
+        15_000,
+        'page-weight: no WebRTC viewer left on the SFU',
+        50,
+      );
       const release = mode === 'fallback' ? await holdWebRtcPlace(a, m, live.streamId) : null;
       try {
         const s = await measureViewer(b, {
