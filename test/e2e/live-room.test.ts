@@ -10,7 +10,7 @@ import { loadMediaConfig } from '../../media-server/src/config.js';
 import { startMediaServer, type MediaServer } from '../../media-server/src/server.js';
 import { launchChromium } from '../../media-server/test/support/chromium.js';
 import { HttpClient, TEST_MEDIA_SECRET } from '../support/api.js';
-import { loggedIn as loggedInAt, startWebApi } from '../support/browser.js';
+import { loggedIn as loggedInAt, signedUp, startWebApi } from '../support/browser.js';
 import { createListing } from '../support/fixtures.js';
 import { freePort } from '../support/process.js';
 
@@ -89,39 +89,44 @@ describe('live room in Chromium', () => {
       .toBe(1);
   });
 
-  it('a viewer buys the flash deal from the live page; the order is in their orders with escrow held', { timeout: 120_000 }, async () => {
-    const listing = await createListing(api, { stock: 10, priceMinor: 3000, owner: 'creator@hawker.test' });
-    const buyer = await loggedIn('buyer@hawker.test');
-    await buyer.goto(`/live/${streamId}?mode=hls`);
-    await buyer.getByTestId('chat-panel').waitFor();
-    const creator = new HttpClient(api.url);
-    await creator.login('creator@hawker.test');
-    const host = await socketFor(creator);
-    const launched: AckResponse<DealView> = await host.timeout(5000).emitWithAck('deal:launch', {
-      streamId,
-      listingId: listing.id,
-      dealPriceMinor: 1500,
-      quantity: 5,
-      perBuyerLimit: 1,
-      durationSeconds: 120,
-    });
-    expect(launched.ok).toBe(true);
-    await buyer.getByTestId('deal-banner').waitFor({ timeout: 15_000 });
-    await expect.poll(() => buyer.getByTestId('deal-remaining').textContent(), { timeout: 10_000 }).toContain('5');
-    await buyer.getByTestId('buy-deal').click();
-    await expect.poll(() => buyer.getByTestId('purchase-result').textContent(), { timeout: 20_000 }).toMatch(/order|bought|success/i);
-    await expect.poll(() => buyer.getByTestId('deal-remaining').textContent(), { timeout: 10_000 }).toContain('4');
+  it(
+    'a viewer who just signed up buys the flash deal from the live page; the order is in their orders with escrow held',
+    { timeout: 120_000 },
+    async () => {
+      const listing = await createListing(api, { stock: 10, priceMinor: 3000, owner: 'creator@hawker.test' });
+      const buyer = await signedUp(browser, api.url, 'Nell New', `nell-${Date.now()}@example.com`);
+      await buyer.goto(`/live/${streamId}?mode=hls`);
+      await buyer.getByTestId('chat-panel').waitFor();
+      const creator = new HttpClient(api.url);
+      await creator.login('creator@hawker.test');
+      const host = await socketFor(creator);
+      const launched: AckResponse<DealView> = await host.timeout(5000).emitWithAck('deal:launch', {
+        streamId,
+        listingId: listing.id,
+        dealPriceMinor: 1500,
+        quantity: 5,
+        perBuyerLimit: 1,
+        durationSeconds: 120,
+      });
+      expect(launched.ok).toBe(true);
+      await buyer.getByTestId('deal-banner').waitFor({ timeout: 15_000 });
+      await expect.poll(() => buyer.getByTestId('deal-remaining').textContent(), { timeout: 10_000 }).toContain('5');
+      await buyer.getByTestId('buy-deal').click();
+      // Answered at once with the reservation, then the payment behind it: the banner ends on the order.
+      await expect.poll(() => buyer.getByTestId('purchase-result').textContent(), { timeout: 20_000 }).toMatch(/order placed/i);
+      await expect.poll(() => buyer.getByTestId('deal-remaining').textContent(), { timeout: 10_000 }).toContain('4');
 
-    const order = await api.services.db.prisma.order.findFirstOrThrow({
-      where: { streamId, flashDealId: launched.ok ? launched.data.id : '' },
-      include: { escrow: true },
-    });
-    expect(order).toMatchObject({ status: 'paid', totalMinor: 1500, escrow: { status: 'held', amountMinor: 1500 } });
-    await buyer.goto('/orders');
-    const row = buyer.locator(`[data-testid="order-row"][data-order-id="${order.id}"]`);
-    await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('paid');
-    await api.services.deals.endExpired(new Date(Date.now() + 3_600_000));
-  });
+      const order = await api.services.db.prisma.order.findFirstOrThrow({
+        where: { streamId, flashDealId: launched.ok ? launched.data.id : '' },
+        include: { escrow: true },
+      });
+      expect(order).toMatchObject({ status: 'paid', totalMinor: 1500, escrow: { status: 'held', amountMinor: 1500 } });
+      await buyer.goto('/orders');
+      const row = buyer.locator(`[data-testid="order-row"][data-order-id="${order.id}"]`);
+      await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('paid');
+      await api.services.deals.endExpired(new Date(Date.now() + 3_600_000));
+    },
+  );
 
   it(
     'a viewer buys a pinned product from its card; a guest reads the chat and is sent to log in to buy',

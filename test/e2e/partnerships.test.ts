@@ -8,7 +8,7 @@ import { loadMediaConfig } from '../../media-server/src/config.js';
 import { startMediaServer, type MediaServer } from '../../media-server/src/server.js';
 import { launchChromium } from '../../media-server/test/support/chromium.js';
 import { TEST_MEDIA_SECRET } from '../support/api.js';
-import { loggedIn, startWebApi } from '../support/browser.js';
+import { loggedIn, signedUp, startWebApi } from '../support/browser.js';
 import { freePort } from '../support/process.js';
 
 // Issue 10 in the browser, every step through the web app from fresh
@@ -21,7 +21,6 @@ import { freePort } from '../support/process.js';
 // the creator's earnings and the brand's report show the commission.
 const hlsDir = mkdtempSync(path.join(tmpdir(), 'hawker-partner-hls-'));
 const run = Date.now().toString(36);
-const PASSWORD = 'kiln-harbour-violet-93';
 let media: MediaServer;
 let api: RunningApi;
 let browser: Browser;
@@ -50,17 +49,7 @@ afterAll(async () => {
   rmSync(hlsDir, { recursive: true, force: true });
 });
 
-/** Signs up through /register in a fresh browser context; the page stays logged in. */
-async function signUp(name: string, email: string): Promise<Page> {
-  const page = await (await browser.newContext({ baseURL: api.url })).newPage();
-  await page.goto('/register');
-  await page.getByTestId('register-display-name').fill(name);
-  await page.getByTestId('register-email').fill(email);
-  await page.getByTestId('register-password').fill(PASSWORD);
-  await page.getByTestId('register-submit').click();
-  await page.getByTestId('current-user').waitFor();
-  return page;
-}
+const signUp = (name: string, email: string): Promise<Page> => signedUp(browser, api.url, name, email);
 
 /** "2026-12-06T15:30" in the browser's own zone, an hour from now. */
 async function inAnHour(page: Page): Promise<string> {

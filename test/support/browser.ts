@@ -30,3 +30,18 @@ export async function loggedIn(browser: Browser, baseURL: string, email: string)
   await page.getByTestId('current-user').waitFor();
   return page;
 }
+
+/** A password the sign-up's strength check accepts. */
+export const SIGN_UP_PASSWORD = 'kiln-harbour-violet-93';
+
+/** Signs up through /register in a fresh browser context, as a new user would; the page stays logged in. */
+export async function signedUp(browser: Browser, baseURL: string, name: string, email: string): Promise<Page> {
+  const page = await (await browser.newContext({ baseURL })).newPage();
+  await page.goto('/register');
+  await page.getByTestId('register-display-name').fill(name);
+  await page.getByTestId('register-email').fill(email);
+  await page.getByTestId('register-password').fill(SIGN_UP_PASSWORD);
+  await page.getByTestId('register-submit').click();
+  await page.getByTestId('current-user').waitFor();
+  return page;
+}
