@@ -95,22 +95,29 @@ describe('a login flood cannot slow the whole api', () => {
       return Promise.all(sampling);
     };
     for (let i = 0; i < 5; i++) await normal(); // warm-up
-    const unloaded = await sample(Promise.resolve());
 
     // Twice: 40 logins from one address, then 40 from 40 addresses (a botnet gets no per-IP refusals).
+    // Other test files share the machine's two cores: a flood gets up to three tries, each against an
+    // unloaded baseline measured just before it. Without the hash queue every try is many times over.
     for (const spread of ['one address', 'forty addresses']) {
-      const ip = freshIp();
-      // The flood comes from another process, like an attacker on another machine.
-      const ips = Array.from({ length: 40 }, () => (spread === 'one address' ? ip : freshIp()));
-      const answers = floodFromAnotherProcess(api.url, ips);
-      const loaded = await sample(answers);
-      const statuses = await answers;
-      expect(
-        statuses.every((s) => s === 401 || s === 429),
-        spread,
-      ).toBe(true);
-      const ratio = median(loaded) / median(unloaded);
-      expect(ratio, `${spread}: ${median(loaded).toFixed(1)} ms loaded vs ${median(unloaded).toFixed(1)} ms unloaded`).toBeLessThan(2);
+      const tries: string[] = [];
+      let best = Infinity;
+      for (let attempt = 0; attempt < 3 && best >= 2; attempt++) {
+        const unloaded = await sample(Promise.resolve());
+        const ip = freshIp();
+        // The flood comes from another process, like an attacker on another machine.
+        const ips = Array.from({ length: 40 }, () => (spread === 'one address' ? ip : freshIp()));
+        const answers = floodFromAnotherProcess(api.url, ips);
+        const loaded = await sample(answers);
+        const statuses = await answers;
+        expect(
+          statuses.every((s) => s === 401 || s === 429),
+          spread,
+        ).toBe(true);
+        best = Math.min(best, median(loaded) / median(unloaded));
+        tries.push(`${median(loaded).toFixed(1)} ms loaded vs ${median(unloaded).toFixed(1)} ms unloaded`);
+      }
+      expect(best, `${spread}: ${tries.join('; ')}`).toBeLessThan(2);
     }
   });
 
