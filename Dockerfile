@@ -8,7 +8,7 @@ COPY . .
 RUN node scripts/setup.mjs --no-db
 
 FROM node:20-bookworm-slim
-RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends ffmpeg libuv1 libsrtp2-1 libusrsctp2 libabsl20220623 libflatbuffers2 \
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends ffmpeg libuv1 libsrtp2-1 libusrsctp2 libabsl20220623 libflatbuffers2 liburing2 \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app /app

@@ -45,8 +45,11 @@ if (missing.length > 0) {
 const msKeyRes = runQuiet('bash', ['scripts/mediasoup/build-worker.sh', '--print-key']);
 const msKey = msKeyRes.status === 0 ? msKeyRes.stdout.trim() : '';
 if (!/^\S+-[0-9a-f]{12}$/.test(msKey)) throw new Error(`mediasoup worker cache key: ${msKeyRes.stderr || msKey}`);
-const workerBin = path.join(root, 'node_modules/mediasoup/worker/out/Release/mediasoup-worker');
-if (!fs.existsSync(workerBin)) fs.rmSync(path.join(root, '.cache', 'setup', 'mediasoup'), { force: true });
+// Two builds: with io_uring (mediasoup's default path) and the libuv-only fallback.
+const workerBins = ['out/Release', 'out-libuv/Release'].map((dir) =>
+  path.join(root, `node_modules/mediasoup/worker/${dir}/mediasoup-worker`),
+);
+if (!workerBins.every((bin) => fs.existsSync(bin))) fs.rmSync(path.join(root, '.cache', 'setup', 'mediasoup'), { force: true });
 once('mediasoup', msKey, () => run('bash', ['scripts/mediasoup/build-worker.sh']));
 
 // 4. Prisma client, regenerated when the schema changes.

@@ -3,6 +3,7 @@ import { createWorker, type types } from 'mediasoup';
 import { EnhancedEventEmitter } from './EnhancedEventEmitter.js';
 import { NoWorkerAvailableError } from './errors.js';
 import { childLogger, type Logger } from './logger.js';
+import { useWorkerSendPath, type WorkerSendPath, type WorkerSendPathSetting } from './worker-binary.js';
 
 export type Worker = types.Worker<WorkerAppData>;
 export type WorkerAppData = { index: number };
@@ -17,6 +18,8 @@ export interface WorkerPoolOptions {
   workerLogLevel?: types.WorkerLogLevel;
   /** First back-off after a worker that died young, doubled up to 30 s. */
   restartBackoffMs?: number;
+  /** MEDIA_SEND_PATH: which worker build to spawn (worker-binary.ts); default auto. */
+  sendPath?: WorkerSendPathSetting;
 }
 
 /** What /health and operators see for one worker slot. */
@@ -98,6 +101,7 @@ export class WorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
     const logger = childLogger(options.logger, 'WorkerPool');
     const ranges = splitPortRange(rtcMinPort, rtcMaxPort, numWorkers);
     const workerLogLevel = options.workerLogLevel ?? 'warn';
+    const { sendPath } = await useWorkerSendPath(options.sendPath ?? 'auto', logger);
 
     const started = await Promise.allSettled(ranges.map((range, index) => spawnWorker(index, range, workerLogLevel)));
     const failure = started.find((r) => r.status === 'rejected');
@@ -121,15 +125,19 @@ export class WorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
         quickDeaths: 0,
       };
     });
-    const pool = new WorkerPool(slots, logger, workerLogLevel, options.restartBackoffMs ?? 1000);
+    const pool = new WorkerPool(slots, logger, workerLogLevel, options.restartBackoffMs ?? 1000, sendPath);
     for (const slot of slots) {
-      logger.info({ index: slot.index, workerPid: slot.worker.pid }, 'mediasoup worker started');
+      logger.info({ index: slot.index, workerPid: slot.worker.pid, sendPath }, 'mediasoup worker started');
     }
     return pool;
   }
 
-  private constructor(slots: Slot[], logger: Logger, workerLogLevel: types.WorkerLogLevel, backoffMs: number) {
+  /** How this pool's workers send (io_uring or libuv), as their binary's probe showed. */
+  readonly sendPath: WorkerSendPath;
+
+  private constructor(slots: Slot[], logger: Logger, workerLogLevel: types.WorkerLogLevel, backoffMs: number, sendPath: WorkerSendPath) {
     super(logger);
+    this.sendPath = sendPath;
     this.#slots = slots;
     this.#logger = logger;
     this.#workerLogLevel = workerLogLevel;

@@ -24,6 +24,7 @@ const variables = [
   'HLS_DIR',
   'MAX_WEBRTC_VIEWERS_PER_STREAM',
   'PUBLISHER_GRACE_MS',
+  'MEDIA_SEND_PATH',
 ] as const;
 type Variable = (typeof variables)[number];
 
@@ -81,6 +82,8 @@ function schema(defaultWorkers: number) {
       // 0 = "not set": the default depends on MEDIA_WORKERS and is filled in below.
       MAX_WEBRTC_VIEWERS_PER_STREAM: integer(1, 1_000_000, 0),
       PUBLISHER_GRACE_MS: integer(0, 600_000, 15_000),
+      // auto: the io_uring worker build where io_uring works, else the libuv one (worker-binary.ts).
+      MEDIA_SEND_PATH: z.enum(['auto', 'io_uring', 'libuv'], { error: 'must be auto, io_uring or libuv' }).default('auto'),
     })
     .superRefine((env, ctx) => {
       if (env.RTC_MIN_PORT > env.RTC_MAX_PORT) {
@@ -118,6 +121,7 @@ function schema(defaultWorkers: number) {
       // ~1.5 Mbit/s simulcast video; beyond that the web falls back to HLS.
       maxWebrtcViewersPerStream: env.MAX_WEBRTC_VIEWERS_PER_STREAM || 500 * env.MEDIA_WORKERS,
       publisherGraceMs: env.PUBLISHER_GRACE_MS,
+      sendPath: env.MEDIA_SEND_PATH,
     }));
 }
 

@@ -10,5 +10,5 @@ export { mediaHealthResponseSchema, type MediaHealthResponse } from '@hawker/sha
 export function mediaHealth(pool: WorkerPool): { httpStatus: 200 | 503; body: MediaHealthResponse } {
   const workers = pool.stats();
   const ok = workers.some((w) => w.alive);
-  return { httpStatus: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', workers } };
+  return { httpStatus: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', sendPath: pool.sendPath, workers } };
 }

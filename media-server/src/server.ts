@@ -39,6 +39,7 @@ export async function startMediaServer(config: MediaConfig, options: StartMediaS
     rtcMinPort: config.rtcMinPort,
     rtcMaxPort: config.rtcMaxPort,
     logger: root,
+    sendPath: config.sendPath,
   });
   const notifier = ApiNotifier.create({ baseUrl: config.apiInternalUrl, secret: config.mediaTokenSecret, logger: root });
   const registry = BroadcastRegistry.create({

@@ -34,6 +34,7 @@ describe('loadMediaConfig', () => {
       hlsDir: path.join(repoRoot, 'data', 'hls'),
       maxWebrtcViewersPerStream: 500 * os.availableParallelism(),
       publisherGraceMs: 15_000,
+      sendPath: 'auto',
     });
   });
 

@@ -2,10 +2,15 @@
 # Builds (or restores from cache) the mediasoup worker without internet access.
 # Steps: Debian build libraries -> OpenSSL from Debian's source without KTLS
 # (static) -> libsrtp2 from Debian's source with OpenSSL crypto (static) ->
-# Meson shim subprojects -> mediasoup's own build task.
-# The binary is cached in ~/.cache/mediasoup-worker/<key>/, key = <version>-<hash
-# of scripts/mediasoup/*.sh>, so later runs restore it in seconds and a recipe
-# change rebuilds it. `build-worker.sh --print-key` prints the key (setup.mjs).
+# Meson shim subprojects -> mediasoup's own build task, twice:
+#   worker/out/Release/mediasoup-worker        sends through io_uring (Debian's liburing)
+#   worker/out-libuv/Release/mediasoup-worker  sends through libuv only (the fallback
+#     where io_uring is unavailable at run time, e.g. Docker's default seccomp profile;
+#     mediasoup 3.13 has no run-time switch, so the choice is a binary: see
+#     media-server/src/worker-binary.ts)
+# The binaries are cached in ~/.cache/mediasoup-worker/<key>/, key = <version>-<hash
+# of scripts/mediasoup/*.sh>, so later runs restore them in seconds and a recipe
+# change rebuilds them. `build-worker.sh --print-key` prints the key (setup.mjs).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 ms="$root/node_modules/mediasoup"
@@ -15,15 +20,18 @@ key="$version-$recipe_hash"
 if [ "${1:-}" = --print-key ]; then echo "$key"; exit 0; fi
 cache="${HAWKER_CACHE_DIR:-$HOME/.cache}/mediasoup-worker"
 bin_rel="worker/out/Release/mediasoup-worker"
+libuv_out_rel="worker/out-libuv"
+libuv_bin_rel="$libuv_out_rel/Release/mediasoup-worker"
 marker="$ms/worker/out/.hawker-built" # holds the key the binary was built/restored for
 log() { echo "[mediasoup-worker] $*"; }
 
-if [ -x "$ms/$bin_rel" ] && [ "$(cat "$marker" 2>/dev/null)" = "$key" ]; then
-  log "worker $key present"; exit 0
+if [ -x "$ms/$bin_rel" ] && [ -x "$ms/$libuv_bin_rel" ] && [ "$(cat "$marker" 2>/dev/null)" = "$key" ]; then
+  log "workers $key present"; exit 0
 fi
-if [ -x "$cache/$key/mediasoup-worker" ]; then
-  mkdir -p "$(dirname "$ms/$bin_rel")"
+if [ -x "$cache/$key/mediasoup-worker" ] && [ -x "$cache/$key/mediasoup-worker-libuv" ]; then
+  mkdir -p "$(dirname "$ms/$bin_rel")" "$(dirname "$ms/$libuv_bin_rel")"
   cp "$cache/$key/mediasoup-worker" "$ms/$bin_rel"
+  cp "$cache/$key/mediasoup-worker-libuv" "$ms/$libuv_bin_rel"
   echo "$key" > "$marker"
   log "restored $key from $cache"; exit 0
 fi
@@ -35,7 +43,7 @@ fi
 
 sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
 export DEBIAN_FRONTEND=noninteractive
-pkgs="g++ make perl pkg-config python3 dpkg-dev libuv1-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler libusrsctp-dev"
+pkgs="g++ make perl pkg-config python3 dpkg-dev libuv1-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler libusrsctp-dev liburing-dev"
 missing=$(for p in $pkgs; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || echo "$p"; done)
 if [ -n "$missing" ]; then
   log "apt-get install $missing"
@@ -102,20 +110,25 @@ if [ ! -f "$srtp_prefix/lib/libsrtp2.a" ] || [ "$(cat "$srtp_prefix/.hawker-conf
   rm -rf "$work"
 fi
 
-log "writing Meson shims"
-"$root/scripts/mediasoup/gen-shims.sh" "$ms/worker" "$openssl_prefix" "$srtp_prefix"
-
 index_url=""
 for d in /opt/pypi/simple; do [ -d "$d" ] && index_url="file://$d"; done
 rm -f "$marker"
-log "building worker $key (a few minutes on 2 cores)"
-(cd "$ms" && env -u MEDIASOUP_WORKER_BIN MEDIASOUP_SKIP_WORKER_PREBUILT_DOWNLOAD=1 \
-  MESON_VERSION=1.12.1 NINJA_VERSION=1.13.2 \
-  MESON_ARGS="--wrap-mode=nodownload -Dms_disable_liburing=true" \
-  ${index_url:+PIP_INDEX_URL=$index_url} PIP_RETRIES=0 \
-  node npm-scripts.mjs postinstall > "$cache.build.log" 2>&1) || { tail -40 "$cache.build.log"; exit 1; }
+build_variant() { # name, out dir, extra Meson args
+  log "writing Meson shims"
+  "$root/scripts/mediasoup/gen-shims.sh" "$ms/worker" "$openssl_prefix" "$srtp_prefix"
+  log "building the $1 worker $key (a few minutes on 2 cores)"
+  (cd "$ms" && env -u MEDIASOUP_WORKER_BIN MEDIASOUP_SKIP_WORKER_PREBUILT_DOWNLOAD=1 \
+    MEDIASOUP_OUT_DIR="$2" MESON_VERSION=1.12.1 NINJA_VERSION=1.13.2 \
+    MESON_ARGS="--wrap-mode=nodownload $3" \
+    ${index_url:+PIP_INDEX_URL=$index_url} PIP_RETRIES=0 \
+    node npm-scripts.mjs postinstall > "$cache.build.log" 2>&1) || { tail -40 "$cache.build.log"; exit 1; }
+}
+build_variant io_uring "$ms/worker/out" ""
+build_variant libuv "$ms/$libuv_out_rel" "-Dms_disable_liburing=true"
 mkdir -p "$cache/$key"
 cp "$ms/$bin_rel" "$cache/$key/mediasoup-worker.tmp"
+cp "$ms/$libuv_bin_rel" "$cache/$key/mediasoup-worker-libuv.tmp"
+mv "$cache/$key/mediasoup-worker-libuv.tmp" "$cache/$key/mediasoup-worker-libuv"
 mv "$cache/$key/mediasoup-worker.tmp" "$cache/$key/mediasoup-worker"
 echo "$key" > "$marker"
 log "built and cached in $cache/$key"

@@ -82,3 +82,33 @@ catch2_with_main_dep = declare_dependency()"
 shim wingetopt "project('wingetopt', 'c')
 wingetopt_dep = declare_dependency()
 wingetopt_lib = []"
+
+# Debian's liburing (liburing-dev). Only used where mediasoup's meson.build asks
+# for it (Linux >= 6 and no -Dms_disable_liburing). bookworm has 2.3; mediasoup
+# 3.13's DepLibUring.cpp is written for 2.4: compat/liburing.h adds what it uses
+# from 2.4 on top of Debian's header.
+shim liburing "project('liburing', 'c')
+uring = declare_dependency(
+  include_directories: include_directories('compat'),
+  dependencies: dependency('liburing'),
+)
+liburing = []"
+mkdir -p "$sub/$(dir_of liburing)/compat"
+cat > "$sub/$(dir_of liburing)/compat/liburing.h" <<'HEADER'
+/* Written by Hawker's gen-shims.sh: liburing 2.4 helpers for an older liburing. */
+#pragma once
+#include_next <liburing.h>
+
+#ifndef IO_URING_VERSION_MAJOR /* liburing < 2.4: no io_uring_version.h */
+/* 2.4's sendto: a send whose destination is in addr2 (the kernel reads it since 6.0). */
+static inline void io_uring_prep_sendto(struct io_uring_sqe *sqe, int sockfd, const void *buf, size_t len,
+                                        int flags, const struct sockaddr *addr, socklen_t addrlen)
+{
+	io_uring_prep_send(sqe, sockfd, buf, len, flags);
+	io_uring_prep_send_set_addr(sqe, addr, (__u16)addrlen);
+}
+/* Only logged by mediasoup; 2.3 is the newest liburing without the version header. */
+static inline int io_uring_major_version(void) { return 2; }
+static inline int io_uring_minor_version(void) { return 3; }
+#endif
+HEADER

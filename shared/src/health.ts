@@ -8,7 +8,11 @@ export const healthResponseSchema = z.object({
   checks: z.object({
     db: z.object({ status: componentStatusSchema, kind: z.enum(['postgres', 'pglite']) }),
     redis: z.object({ status: componentStatusSchema }),
-    media: z.object({ status: componentStatusSchema, workers: z.number().int().optional() }),
+    media: z.object({
+      status: componentStatusSchema,
+      workers: z.number().int().optional(),
+      sendPath: z.enum(['io_uring', 'libuv']).optional(),
+    }),
   }),
   node: z.string(),
   uptimeSeconds: z.number(),
@@ -29,6 +33,8 @@ export const mediaWorkerStatsSchema = z.object({
 
 export const mediaHealthResponseSchema = z.object({
   status: z.enum(['ok', 'degraded']),
+  /** How the workers send: io_uring (batched, Linux ≥ 6) or libuv (the fallback build). */
+  sendPath: z.enum(['io_uring', 'libuv']),
   workers: z.array(mediaWorkerStatsSchema),
 });
 export type MediaHealthResponse = z.infer<typeof mediaHealthResponseSchema>;

@@ -16,7 +16,7 @@ export class MediaServerClient {
     private readonly secret: string,
   ) {}
 
-  async health(): Promise<{ status: ComponentStatus; workers?: number }> {
+  async health(): Promise<{ status: ComponentStatus; workers?: number; sendPath?: 'io_uring' | 'libuv' }> {
     if (!this.baseUrl) return { status: 'disabled' };
     try {
       const res = await fetch(new URL('/health', this.baseUrl), { signal: AbortSignal.timeout(1500) });
@@ -24,7 +24,7 @@ export class MediaServerClient {
       if (!body.success) return { status: 'degraded' };
       // Only live workers can take publishers and viewers.
       const workers = body.data.workers.filter((w) => w.alive).length;
-      return { status: res.ok ? 'ok' : 'degraded', workers };
+      return { status: res.ok ? 'ok' : 'degraded', workers, sendPath: body.data.sendPath };
     } catch {
       return { status: 'down' };
     }

@@ -28,7 +28,7 @@ export class HealthService {
       checks: {
         db: { status: db, kind: this.db.kind },
         redis: { status: redis },
-        media: media.workers === undefined ? { status: media.status } : { status: media.status, workers: media.workers },
+        media,
       },
       node: this.nodeId,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
