@@ -20,7 +20,7 @@ describe('sfu bench (quick)', () => {
     const udpBefore = process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length;
     const report = await runSfuBench({ ...defaultOptions(true), steps: [20], stepSeconds: 2, outDir });
 
-    expect(report.steps.map((s) => s.target)).toEqual(['mediasoup', 'mediasoup-plain', 'node-relay']);
+    expect(report.steps.map((s) => s.target)).toEqual(['mediasoup', 'mediasoup-libuv', 'mediasoup-plain', 'node-relay']);
     for (const step of report.steps) {
       expect(step.viewers).toBe(20);
       expect(step.publishedPackets).toBeGreaterThan(150); // ~115 packets/s for 2.5 s
@@ -29,6 +29,8 @@ describe('sfu bench (quick)', () => {
       expect(step.forwarderCpuPct).toBeGreaterThan(0);
       expect(step.latencyMs.samples).toBeGreaterThan(0);
       expect(step.latencyMs.p95).toBeGreaterThan(0);
+      // The SRTP targets' latency viewer decrypts what it reads: every packet authenticated.
+      expect(step.latencyViewerRejected).toBe(0);
     }
     expect(report.steps[0]?.consumerSample?.[0]).toMatchObject({ role: 'producer-video' });
 
@@ -54,6 +56,7 @@ describe('sfu bench (quick)', () => {
     );
     expect(saved.summary.mediasoup).toMatchObject({ target: 'mediasoup', carries: 20 });
     expect(saved.summary.ratios.mediasoupVsRelay).toMatchObject({ viewers: 20 });
+    expect(saved.summary.ratios.mediasoupVsLibuv).toMatchObject({ viewers: 20 });
     expect(saved.summary.met).toHaveProperty('viewersPerWorker', false);
     expect(await readFile(svg!, 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<polyline/);
   });

@@ -5,6 +5,8 @@ import { defaultResultsDir } from '../report/results.js';
 export interface ChatBenchOptions {
   /** Viewer sockets in the one room. */
   viewers: number;
+  /** Smaller rooms run after the main rounds (batched and floor only, same rounds): p99 by audience. */
+  audiences: number[];
   /** Processes the viewers are spread over (each holds viewers / this many). */
   viewerProcesses: number;
   /** Messages per second the senders offer (open loop), in both modes. */
@@ -39,6 +41,7 @@ export const sendersFor = (ratePerSecond: number) => Math.max(2, Math.ceil(rateP
 export function defaultOptions(): ChatBenchOptions {
   return {
     viewers: 10_000,
+    audiences: [2_500, 5_000],
     viewerProcesses: 2,
     ratePerSecond: 20,
     senders: sendersFor(20),
@@ -62,8 +65,10 @@ export const USAGE = `usage: npm run bench -- chat [options]
   with the naive one-emit-per-message baseline (CHAT_BATCH_MS=0), and the raw floor
   (a plain ws server, the same frames), in rotated rounds (round 1 batched, naive,
   floor; round 2 naive, floor, batched; …), each run on a fresh server; medians
-  with min/max over the rounds. ~40 s per run at the defaults (9 runs).
+  with min/max over the rounds; then the same rounds with smaller rooms (batched
+  and floor), for p99 by audience. ~40 s per run at the defaults (9 + 12 runs).
   --viewers N           viewer sockets in the room (default 10000)
+  --audiences a,b|none  smaller rooms after the main rounds (default 2500,5000)
   --rate R              messages per second offered (default 20: within what the
                         batched mode carries at 10,000 viewers on 2 vCPUs, and ~5×
                         what the naive baseline does, so the ratio is a floor)
@@ -97,6 +102,7 @@ export function parseChatArgs(argv: string[]): ChatBenchOptions {
     strict: true,
     options: {
       viewers: { type: 'string' },
+      audiences: { type: 'string' },
       rate: { type: 'string' },
       seconds: { type: 'string' },
       warmup: { type: 'string' },
@@ -115,6 +121,9 @@ export function parseChatArgs(argv: string[]): ChatBenchOptions {
   if (values.help) throw new Error(USAGE);
   const o = defaultOptions();
   o.viewers = positive('viewers', values.viewers, true) ?? o.viewers;
+  if (values.audiences !== undefined)
+    o.audiences = values.audiences === 'none' ? [] : values.audiences.split(',').map((a) => positive('audiences', a.trim(), true)!);
+  o.audiences = [...new Set(o.audiences)].filter((a) => a !== o.viewers).sort((a, b) => a - b);
   o.ratePerSecond = positive('rate', values.rate, false) ?? o.ratePerSecond;
   o.senders = positive('senders', values.senders, true) ?? sendersFor(o.ratePerSecond);
   o.seconds = positive('seconds', values.seconds, false) ?? o.seconds;
@@ -130,7 +139,8 @@ export function parseChatArgs(argv: string[]): ChatBenchOptions {
   }
   if (values.out !== undefined) o.outDir = values.out;
   if (values['no-write']) o.outDir = undefined;
-  if (o.viewers > 20_000) throw new Error('--viewers: at most 20000 (file descriptors, ephemeral ports)');
+  if (Math.max(o.viewers, ...o.audiences) > 20_000)
+    throw new Error('--viewers, --audiences: at most 20000 (file descriptors, ephemeral ports)');
   if (o.rounds > 20) throw new Error('--rounds: at most 20');
   if (o.seconds > 120 || o.drainSeconds > 60) throw new Error('--seconds at most 120, --drain at most 60');
   if (o.warmupSeconds >= o.seconds) throw new Error('--warmup must be shorter than --seconds');

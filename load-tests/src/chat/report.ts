@@ -3,8 +3,8 @@ import type { LatencySummary } from './histogram.js';
 import type { ChatBenchOptions } from './options.js';
 import type { Spread } from '../report/stats.js';
 
-/** The issue's targets; the report says which were met. */
-export const TARGETS = { ratioVsNaive: 3, p99Ms: 250, perDeliveryVsFloor: 1.5 } as const;
+/** The issue's targets; the report says which were met. p99Ms is judged at p99AtViewers (the main room's p99 when no run had that many). */
+export const TARGETS = { ratioVsNaive: 3, p99Ms: 250, p99AtViewers: 5_000, perDeliveryVsFloor: 1.5 } as const;
 /** A viewer process above this share of a core was the bottleneck: the mode's figures are a floor. */
 export const SATURATED_CPU_PCT = 90;
 
@@ -118,6 +118,8 @@ export interface ChatReport {
   /** Every run, in the order they ran. */
   runs: ModeResult[];
   modes: ModeSummary[];
+  /** The smaller rooms, run after the main rounds (absent in runs before there were any). */
+  audiences?: AudienceSweep[];
   summary: {
     /** Medians over the rounds. */
     deliveriesPerSec: Record<ModeName, number | null>;
@@ -126,15 +128,25 @@ export interface ChatReport {
     /** batched ÷ naive deliveries per second of each round. */
     ratioByRound: Spread | null;
     p99Ms: Record<ModeName, number | null>;
+    /** Every room size run, the main one included, ascending: batched and floor p99 over the rounds. */
+    p99ByAudience?: { viewers: number; batched: Spread | null; floor: Spread | null }[];
     apiCpuMicrosPerDelivery: Record<ModeName, number | null>;
     /** Batched CPU per delivery ÷ the floor's: the medians', and each round's (null: no floor run). */
     vsFloor: number | null;
     vsFloorByRound: Spread | null;
-    targets: typeof TARGETS;
+    /** Older runs: no p99AtViewers (p99 judged on the main room). */
+    targets: Omit<typeof TARGETS, 'p99AtViewers'> & { p99AtViewers?: number };
     /** On the medians. */
     met: { ratio: boolean; p99: boolean; floor: boolean | null };
     metEveryRound: { ratio: boolean; p99: boolean; floor: boolean | null };
   };
+}
+
+/** One smaller room: the same rotated rounds, batched and floor. */
+export interface AudienceSweep {
+  viewers: number;
+  runs: ModeResult[];
+  modes: ModeSummary[];
 }
 
 /** The format before rotated rounds (schemaVersion 1): one run per mode, batched always first. */

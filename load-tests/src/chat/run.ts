@@ -4,8 +4,8 @@ import { machineAtStart } from '../report/machine.js';
 import { ChildHandle } from '../sfu/ipc.js';
 import { createBenchDatabase, type BenchDatabase } from './fixtures.js';
 import type { ChatBenchOptions } from './options.js';
-import { modesOf, round, type ChatReport, type ModeName, type ModeResult } from './report.js';
-import { METHOD, roundOrder, summarize } from './summary.js';
+import { modesOf, round, type AudienceSweep, type ChatReport, type ModeName, type ModeResult } from './report.js';
+import { METHOD, roundOrder, summarize, summarizeModes } from './summary.js';
 import type { SenderApi } from './sender-process.js';
 import { floorTarget, hawkerTarget, type ChatTarget } from './targets.js';
 import { fillTotals, fillWindow, modeResult, type Mark } from './tally.js';
@@ -53,6 +53,20 @@ export async function runChatBench(o: ChatBenchOptions, log: Log): Promise<ChatR
         runs.push(result.mode);
         if (mode !== 'floor') wire = result.wire;
       }
+    const audiences: AudienceSweep[] = [];
+    for (const viewers of o.audiences) {
+      const room = { ...o, viewers };
+      const sweep: ModeResult[] = [];
+      for (let n = 1; n <= o.rounds; n++)
+        for (const mode of roundOrder(
+          modesOf(o).filter((m) => m !== 'naive'),
+          n,
+        )) {
+          const result = await runMode(mode, n, o.batchMs, db, children.viewers, children.sender, room, log);
+          sweep.push(result.mode);
+        }
+      audiences.push({ viewers, runs: sweep, modes: summarizeModes(sweep) });
+    }
     const { adminUrl: _a, redisUrl: _r, outDir: _d, ...options } = o;
     return {
       scenario: 'chat',
@@ -63,7 +77,8 @@ export async function runChatBench(o: ChatBenchOptions, log: Log): Promise<ChatR
       method: METHOD,
       wire,
       runs,
-      ...summarize(runs),
+      ...summarize(runs, audiences, o.viewers),
+      audiences,
     };
   } finally {
     await Promise.allSettled([...children.viewers.map((v) => v.close()), children.sender?.close()]);
@@ -104,7 +119,7 @@ async function runMode(
     const joined = await connectViewers(target, viewers, o, log);
     const broadcast = await probeBroadcast(target, joined.inRoom);
     const connectSeconds = round((performance.now() - connectStarted) / 1000);
-    const tag = `round ${n} ${mode}`;
+    const tag = `round ${n} ${mode} (${o.viewers} viewers)`;
     log(
       `${tag}: ${joined.inRoom} viewers in the room, ${senders.connected} senders (${connectSeconds} s); sending ${o.ratePerSecond}/s for ${o.seconds} s`,
     );

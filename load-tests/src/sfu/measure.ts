@@ -1,7 +1,8 @@
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { readStamp } from './rtp.js';
+import { ProtectionProfileAes128CmHmacSha1_80, SrtpSession } from 'werift-rtp';
+import { isRtcp, readStamp } from './rtp.js';
 
 /** One-way delay percentiles in milliseconds. */
 export interface LatencySummary {
@@ -35,20 +36,34 @@ export function summarize(samples: readonly number[]): LatencySummary {
 /**
  * The latency viewer's socket. It lives in the generator's process, so the
  * send stamp and the arrival time come from the same monotonic clock and the
- * difference is publisher → SFU → viewer, with no clock sync error.
+ * difference is publisher → SFU → viewer, with no clock sync error. Behind an
+ * SRTP target it authenticates and decrypts each packet first (werift-rtp),
+ * as a real viewer would, and that time counts in the latency.
  */
 export class LatencyReceiver {
   readonly #socket: dgram.Socket;
   #samples: number[] = [];
   #closed = false;
+  #srtp: SrtpSession | undefined;
   /** Every stamped packet ever received (the latency viewer is a viewer too). */
   packets = 0;
+  /** SRTP packets that failed authentication (should stay 0). */
+  rejected = 0;
 
   private constructor(socket: dgram.Socket) {
     this.#socket = socket;
     socket.on('message', (msg) => {
       const arrived = process.hrtime.bigint();
-      const sent = readStamp(msg);
+      let packet: Buffer = msg;
+      if (this.#srtp && !isRtcp(msg)) {
+        try {
+          packet = this.#srtp.decrypt(msg);
+        } catch {
+          this.rejected++;
+          return;
+        }
+      }
+      const sent = readStamp(packet);
       if (sent === undefined) return;
       this.packets++;
       const ms = Number(arrived - sent) / 1e6;
@@ -66,6 +81,22 @@ export class LatencyReceiver {
 
   get port(): number {
     return this.#socket.address().port;
+  }
+
+  /** From now on, packets are SRTP (AES_CM_128_HMAC_SHA1_80) under the sender's 30-byte master key + salt. */
+  decryptSrtp(senderKeyBase64: string): void {
+    const sender = Buffer.from(senderKeyBase64, 'base64');
+    // The local key would protect what this viewer sends: nothing here.
+    const unused = Buffer.alloc(30);
+    this.#srtp = new SrtpSession({
+      keys: {
+        localMasterKey: unused.subarray(0, 16),
+        localMasterSalt: unused.subarray(16),
+        remoteMasterKey: sender.subarray(0, 16),
+        remoteMasterSalt: sender.subarray(16, 30),
+      },
+      profile: ProtectionProfileAes128CmHmacSha1_80,
+    });
   }
 
   /** Starts a new measurement window. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWorker, type types } from 'mediasoup';
+import { useWorkerSendPath, type WorkerSendPath } from '../../../media-server/src/worker-binary.js';
 import { RtpGenerator } from './generator.js';
 import type { CpuSample } from './ipc.js';
 import { AUDIO_CLOCK, AUDIO_PT, AUDIO_SSRC, VIDEO_CLOCK, VIDEO_PT, VIDEO_SSRC } from './rtp.js';
@@ -45,6 +46,8 @@ export interface MediasoupTargetOptions {
   sinkPorts: readonly number[];
   latencyPort: number;
   srtp: boolean;
+  /** Which worker build: io_uring (the default build) or the libuv-only fallback. */
+  sendPath: WorkerSendPath;
 }
 
 interface Viewer {
@@ -53,13 +56,15 @@ interface Viewer {
 }
 
 export class MediasoupTarget implements ForwardingTarget {
-  readonly name: 'mediasoup' | 'mediasoup-plain';
+  readonly name: 'mediasoup' | 'mediasoup-libuv' | 'mediasoup-plain';
   readonly #worker: types.Worker;
   readonly #router: types.Router;
   readonly #producers: { video: types.Producer; audio: types.Producer };
   readonly #viewers: Viewer[] = [];
   readonly #options: MediasoupTargetOptions;
   readonly generator: RtpGenerator;
+  /** mediasoup's key for what it sends the latency viewer (SRTP targets): the viewer decrypts with it. */
+  latencyViewerKeyBase64: string | undefined;
   #closed = false;
   /** Set when the worker dies mid-run; the runner reports it instead of numbers. */
   died: Error | undefined;
@@ -76,11 +81,14 @@ export class MediasoupTarget implements ForwardingTarget {
     this.#producers = producers;
     this.generator = generator;
     this.#options = options;
-    this.name = options.srtp ? 'mediasoup' : 'mediasoup-plain';
+    this.name = !options.srtp ? 'mediasoup-plain' : options.sendPath === 'libuv' ? 'mediasoup-libuv' : 'mediasoup';
     worker.on('died', (error) => (this.died = error));
   }
 
   static async create(options: MediasoupTargetOptions): Promise<MediasoupTarget> {
+    // The binary is chosen per target: mediasoup reads it when the worker is spawned.
+    const { sendPath } = await useWorkerSendPath(options.sendPath);
+    if (sendPath !== options.sendPath) throw new Error(`the ${options.sendPath} worker build sends through ${sendPath}`);
     const worker = await createWorker({ logLevel: 'error', rtcMinPort: options.rtcMinPort, rtcMaxPort: options.rtcMaxPort });
     try {
       const router = await worker.createRouter({ mediaCodecs });
@@ -91,8 +99,10 @@ export class MediasoupTarget implements ForwardingTarget {
       const audio = await ingest.produce({ kind: 'audio', rtpParameters: audioParameters });
       const target = new MediasoupTarget(worker, router, { video, audio }, await RtpGenerator.create(ingest.tuple.localPort), options);
       try {
-        // The latency viewer: SRTP off, so the send stamp in the payload is readable.
-        await target.#addViewer(options.latencyPort, false);
+        // The latency viewer is a viewer like the others (SRTP where they have it): it
+        // decrypts with mediasoup's key to read the send stamp in the payload.
+        const latencyViewer = await target.#addViewer(options.latencyPort, options.srtp);
+        target.latencyViewerKeyBase64 = latencyViewer.transport.srtpParameters?.keyBase64;
         return target;
       } catch (error) {
         await target.close();

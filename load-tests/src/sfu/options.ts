@@ -12,6 +12,8 @@ export interface SfuOptions {
   maxWallSeconds: number;
   /** Also run mediasoup with SRTP off: splits mediasoup's cost from SRTP's. */
   plain: boolean;
+  /** Also run the libuv-only worker build with SRTP: what io_uring gains. */
+  libuv: boolean;
   /** Run the plain Node relay at the same steps (the baseline). */
   baseline: boolean;
   /** A target stops ramping after this many unhealthy steps in a row. */
@@ -34,8 +36,9 @@ export function defaultOptions(quick: boolean): SfuOptions {
     steps: quick ? QUICK_STEPS : FULL_STEPS,
     stepSeconds: quick ? 1.5 : 5,
     settleSeconds: quick ? 0.5 : 1,
-    maxWallSeconds: quick ? 45 : 900,
+    maxWallSeconds: quick ? 60 : 1200,
     plain: true,
+    libuv: true,
     baseline: true,
     stopAfterUnhealthy: 2,
     sinkSockets: 8,
@@ -51,9 +54,10 @@ export const USAGE = `usage: npm run bench -- sfu [options]
   --max-viewers N       stop the ramp at N viewers (N is added as the last step)
   --steps a,b,c         viewer counts to hold (default ${FULL_STEPS.join(',')})
   --step-seconds S      measurement window per step (default 5, quick 1.5)
-  --max-seconds S       wall-time budget for the whole run (default 900, quick 45)
+  --max-seconds S       wall-time budget for the whole run (default 1200, quick 60)
   --no-baseline         skip the plain Node relay baseline
   --no-plain            skip the mediasoup-without-SRTP run (what SRTP costs)
+  --no-libuv            skip the libuv-only worker build (what io_uring gains)
   --out DIR             results directory (default load-tests/results)`;
 
 function positive(name: string, value: string | undefined, integer: boolean): number | undefined {
@@ -77,6 +81,7 @@ export function parseSfuArgs(argv: string[]): SfuOptions {
       'max-seconds': { type: 'string' },
       'no-baseline': { type: 'boolean', default: false },
       'no-plain': { type: 'boolean', default: false },
+      'no-libuv': { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -95,8 +100,15 @@ export function parseSfuArgs(argv: string[]): SfuOptions {
   options.maxWallSeconds = positive('max-seconds', values['max-seconds'], false) ?? options.maxWallSeconds;
   options.baseline = !values['no-baseline'];
   options.plain = !values['no-plain'];
+  options.libuv = !values['no-libuv'];
   if (values.out !== undefined) options.outDir = values.out;
-  const ports = Math.floor((options.rtcMaxPort - options.rtcMinPort + 1) / 2);
+  const ports = portsPerWorker(options);
   if (options.steps.at(-1)! + 2 > ports) throw new Error(`at most ${ports - 2} viewers fit a worker's port range`);
   return options;
+}
+
+/** Each mediasoup target's worker gets an equal slice of the RTC port range (one port per viewer). */
+export function portsPerWorker(options: Pick<SfuOptions, 'rtcMinPort' | 'rtcMaxPort' | 'plain' | 'libuv'>): number {
+  const workers = 1 + Number(options.plain) + Number(options.libuv);
+  return Math.floor((options.rtcMaxPort - options.rtcMinPort + 1) / workers);
 }

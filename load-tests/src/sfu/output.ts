@@ -3,9 +3,15 @@ import { lineChart, type Series } from '../report/svg-chart.js';
 import { MAX_CPU_PCT, MAX_LOSS_PCT, TARGETS, type SfuReport, type StepResult } from './report.js';
 import type { TargetName } from './target.js';
 
-const COLORS: Record<TargetName, string> = { mediasoup: '#1f6feb', 'mediasoup-plain': '#7c3aed', 'node-relay': '#d97706' };
+const COLORS: Record<TargetName, string> = {
+  mediasoup: '#1f6feb',
+  'mediasoup-libuv': '#059669',
+  'mediasoup-plain': '#7c3aed',
+  'node-relay': '#d97706',
+};
 const LABELS: Record<TargetName, string> = {
-  mediasoup: 'mediasoup, SRTP',
+  mediasoup: 'mediasoup, SRTP (io_uring)',
+  'mediasoup-libuv': 'mediasoup, SRTP (libuv build)',
   'mediasoup-plain': 'mediasoup, no SRTP',
   'node-relay': 'Node relay, no SRTP',
 };

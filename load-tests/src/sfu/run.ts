@@ -4,7 +4,7 @@ import { STREAM_PROFILE } from './generator.js';
 import { ChildHandle, cpuFraction, cpuSample } from './ipc.js';
 import { kernelUdpDrops, LatencyReceiver } from './measure.js';
 import { MediasoupTarget } from './mediasoup-target.js';
-import type { SfuOptions } from './options.js';
+import { portsPerWorker, type SfuOptions } from './options.js';
 import { RelayTarget } from './relay-target.js';
 import {
   compareAtMatchedLoad,
@@ -21,7 +21,8 @@ import type { ForwardingTarget, TargetName } from './target.js';
 
 /**
  * The SFU ramp. For each viewer step the targets take turns: mediasoup with
- * SRTP (the benchmark), mediasoup without SRTP, then the plain Node relay.
+ * SRTP (the benchmark, io_uring build), the same on the libuv build, mediasoup
+ * without SRTP, then the plain Node relay.
  * Interleaving means a colleague's job slowing the machine hits all of them
  * at the same step rather than one whole phase. Only the target being
  * measured receives the stream; the others idle.
@@ -35,6 +36,7 @@ const DRAIN_QUIET_MS = 250;
 const DRAIN_MAX_MS = 3000;
 
 type Sink = ChildHandle<SinkApi, SinkReady>;
+type Kind = { srtp: boolean; sendPath: 'io_uring' | 'libuv' } | 'relay';
 
 /**
  * A target with its own sink sockets (group) and latency viewer socket: a
@@ -91,6 +93,7 @@ async function measureStep({ target, group, latency }: Lane, viewers: number, si
   const counts0 = sink0.groups[group]!;
   const bench0 = cpuSample();
   const latencyPackets0 = latency.packets;
+  const rejected0 = latency.rejected;
   const published0 = gen.packets;
 
   // The generator and the latency viewer share this event loop: if the
@@ -145,6 +148,7 @@ async function measureStep({ target, group, latency }: Lane, viewers: number, si
     sinkCpuPct: Math.round(((sink1.cpu.cpuMicros - sink0.cpu.cpuMicros) / 1e6 / activeSec) * 1000) / 10,
     benchCpuPct: Math.round(cpuFraction(bench0, bench1) * 1000) / 10,
     latencyMs: lat,
+    latencyViewerRejected: latency.rejected - rejected0,
     generatorStalls: gen.counts.stalls - stalls0,
     benchLoopDelayMaxMs: Math.round(loopDelay.max / 1e5) / 10,
     keyFrameRequests: gen.counts.keyFrameRequests - pli0,
@@ -163,7 +167,12 @@ export async function runSfuBench(options: SfuOptions, log: Log = () => {}): Pro
   const stopped = new Map<TargetName, TargetSummary['stoppedBecause']>();
 
   try {
-    const kinds = [{ srtp: true }, ...(options.plain ? [{ srtp: false }] : []), ...(options.baseline ? ['relay' as const] : [])];
+    const kinds: Kind[] = [
+      { srtp: true, sendPath: 'io_uring' },
+      ...(options.libuv ? [{ srtp: true, sendPath: 'libuv' } as const] : []),
+      ...(options.plain ? [{ srtp: false, sendPath: 'io_uring' } as const] : []),
+      ...(options.baseline ? ['relay' as const] : []),
+    ];
     const sink = await ChildHandle.spawn<SinkApi, SinkReady>(new URL('./sink-process.ts', import.meta.url), {
       groups: kinds.length,
       socketsPerGroup: options.sinkSockets,
@@ -174,7 +183,8 @@ export async function runSfuBench(options: SfuOptions, log: Log = () => {}): Pro
 
     const lanes: Lane[] = [];
     // mediasoup workers split the port range (one port per viewer).
-    const half = Math.floor((options.rtcMaxPort - options.rtcMinPort + 1) / 2);
+    const share = portsPerWorker(options);
+    let nextPort = options.rtcMinPort;
     for (const [group, kind] of kinds.entries()) {
       const latency = await LatencyReceiver.create();
       closers.push(() => latency.close());
@@ -183,9 +193,11 @@ export async function runSfuBench(options: SfuOptions, log: Log = () => {}): Pro
       if (kind === 'relay') {
         target = await RelayTarget.create(sinkPorts, latency.port);
       } else {
-        const rtcMinPort = kind.srtp ? options.rtcMinPort : options.rtcMinPort + half;
-        const ports = { rtcMinPort, rtcMaxPort: rtcMinPort + half - 1 };
-        target = await MediasoupTarget.create({ ...ports, sinkPorts, latencyPort: latency.port, srtp: kind.srtp });
+        const ports = { rtcMinPort: nextPort, rtcMaxPort: nextPort + share - 1 };
+        nextPort += share;
+        const mediasoup = await MediasoupTarget.create({ ...ports, sinkPorts, latencyPort: latency.port, ...kind });
+        if (mediasoup.latencyViewerKeyBase64) latency.decryptSrtp(mediasoup.latencyViewerKeyBase64);
+        target = mediasoup;
       }
       closers.push(() => target.close());
       lanes.push({ target, group, latency });
@@ -236,6 +248,7 @@ export async function runSfuBench(options: SfuOptions, log: Log = () => {}): Pro
   const finished = new Date();
   const summary = (name: TargetName) => summarizeTarget(name, steps, stopped.get(name) ?? 'all steps done');
   const mediasoup = summary('mediasoup');
+  const ioUringVsLibuv = compareAtMatchedLoad(steps, 'mediasoup', 'mediasoup-libuv');
   const { outDir: _outDir, ...reportedOptions } = options;
   return {
     scenario: 'sfu',
@@ -255,26 +268,31 @@ export async function runSfuBench(options: SfuOptions, log: Log = () => {}): Pro
       cpu: 'forwarder CPU time for the step (mediasoup worker getResourceUsage() ru_utime + ru_stime, or the relay process cpuUsage()), drain included, over publish time',
       perCore: 'packets received by all viewers (sinks + latency viewer) ÷ forwarder CPU seconds',
       latency:
-        'one extra viewer without SRTP; send time (hrtime ns) in the last 8 payload bytes; one-way publisher → SFU → viewer on one clock; loopback, no encoder/decoder/jitter buffer',
+        "one extra viewer like the target's others (SRTP where they have it: authenticated and decrypted with werift-rtp before reading); send time (hrtime ns) in the last 8 payload bytes; one-way publisher → SFU → viewer on one clock; loopback, no encoder/decoder/jitter buffer",
       baseline: 'plain Node UDP relay in its own process: one connected socket per viewer, no SRTP, no header rewriting',
-      targets: 'interleaved per step: mediasoup (SRTP), mediasoup-plain (same, SRTP off), node-relay; one worker/process each',
+      targets:
+        'interleaved per step: mediasoup (SRTP, io_uring worker build), mediasoup-libuv (SRTP, libuv-only build), mediasoup-plain (io_uring build, SRTP off), node-relay; one worker/process each',
+      workerBuilds: 'scripts/mediasoup/build-worker.sh: the same sources and libraries, built with and without -Dms_disable_liburing',
       healthy: 'loss < 1% and forwarder CPU < 90% of one core',
     },
     steps,
     summary: {
       mediasoup,
+      mediasoupLibuv: options.libuv ? summary('mediasoup-libuv') : null,
       mediasoupPlain: options.plain ? summary('mediasoup-plain') : null,
       baseline: options.baseline ? summary('node-relay') : null,
       ratios: {
         mediasoupVsRelay: compareAtMatchedLoad(steps, 'mediasoup', 'node-relay'),
         mediasoupPlainVsRelay: compareAtMatchedLoad(steps, 'mediasoup-plain', 'node-relay'),
         mediasoupVsMediasoupPlain: compareAtMatchedLoad(steps, 'mediasoup', 'mediasoup-plain'),
+        mediasoupVsLibuv: ioUringVsLibuv,
       },
       targets: TARGETS,
       met: {
         viewersPerWorker: mediasoup.carries >= TARGETS.viewersPerWorker,
         packetsPerSecPerCore: (mediasoup.forwardedPerCoreAtCarries ?? 0) >= TARGETS.packetsPerSecPerCore,
         latencyP95Ms: mediasoup.latencyP95MsAtCarries !== null && mediasoup.latencyP95MsAtCarries <= TARGETS.latencyP95Ms,
+        ioUringGain: ioUringVsLibuv !== null && ioUringVsLibuv.ratio >= TARGETS.ioUringVsLibuv,
       },
     },
   };

@@ -1,8 +1,12 @@
 import type { RtpGenerator } from './generator.js';
 import type { CpuSample } from './ipc.js';
 
-/** mediasoup = SRTP viewers (the benchmark); mediasoup-plain = the same without SRTP. */
-export type TargetName = 'mediasoup' | 'mediasoup-plain' | 'node-relay';
+/**
+ * mediasoup = SRTP viewers on the io_uring worker build (the benchmark);
+ * mediasoup-libuv = the same on the libuv-only build (what io_uring gains);
+ * mediasoup-plain = the io_uring build without SRTP (what SRTP costs).
+ */
+export type TargetName = 'mediasoup' | 'mediasoup-libuv' | 'mediasoup-plain' | 'node-relay';
 
 /** One row of a consumer/producer stats sample (mediasoup only). */
 export interface ConsumerSample {

@@ -36,7 +36,8 @@ export function renderChat(r: AnyChatReport): string {
 function renderChatRounds(r: ChatV2): string {
   const o = r.options;
   const s = r.summary;
-  const diff = differing(o, chatDefaults(), [...CHAT_OPTIONS, 'rounds', 'floor']);
+  // Runs before the smaller rooms have no `audiences`: not a difference of theirs.
+  const diff = differing(o, chatDefaults(), [...CHAT_OPTIONS, 'rounds', 'floor', ...('audiences' in o ? (['audiences'] as const) : [])]);
   const rows = r.modes.map((m) => [
     chatLabel(m),
     spreadOr(m.deliveriesPerSec, (n) => `${Math.round(n / 1000)}k`, m.mode === 'batched'),
@@ -47,17 +48,33 @@ function renderChatRounds(r: ChatV2): string {
     spreadOr(m.completePct, (n) => `${n} %`),
   ]);
   const every = (ok: boolean, all: boolean) => `${met(ok)}${ok && !all ? ', not in every round' : ''}`;
+  const judged = s.p99ByAudience?.find((a) => a.viewers === s.targets.p99AtViewers);
+  const judgedP99 = judged ? (judged.batched?.median ?? null) : s.p99Ms.batched;
+  const p99Where = judged ? ` at ${int(judged.viewers)} viewers` : '';
   const lines = [
     `${int(o.viewers)} viewers in one room (${o.viewerProcesses} viewer processes), ${o.ratePerSecond} msg/s offered by ${o.senders} senders for ${o.seconds} s per run (the first ${o.warmupSeconds} s not measured); ${o.rounds} rounds, modes in rotated order, a fresh server per run; medians [min–max] over rounds.${notFull(diff)}`,
     '',
     table(['mode', 'deliveries/s', 'p50', 'p99', 'send → ack (mean)', 'server CPU per delivery', 'delivered'], rows),
     '',
-    `Coalesced ÷ naive deliveries/s (medians) **${s.ratio === null ? '–' : times(s.ratio)}**, by round ${spreadOr(s.ratioByRound, times)} (target ${targetTimes(s.targets.ratioVsNaive)}: ${every(s.met.ratio, s.metEveryRound.ratio)}); coalesced p99 ${s.p99Ms.batched === null ? '–' : ms(s.p99Ms.batched)} (target ${ms(s.targets.p99Ms)}: ${every(s.met.p99, s.metEveryRound.p99)}); ${
+    `Coalesced ÷ naive deliveries/s (medians) **${s.ratio === null ? '–' : times(s.ratio)}**, by round ${spreadOr(s.ratioByRound, times)} (target ${targetTimes(s.targets.ratioVsNaive)}: ${every(s.met.ratio, s.metEveryRound.ratio)}); coalesced p99${p99Where} ${judgedP99 === null ? '–' : ms(judgedP99)} (target ${ms(s.targets.p99Ms)}: ${every(s.met.p99, s.metEveryRound.p99)}); ${
       s.met.floor === null
         ? 'raw floor not run'
         : `coalesced CPU per delivery ÷ the raw floor's **${s.vsFloor === null ? '–' : times(s.vsFloor)}**, by round ${spreadOr(s.vsFloorByRound, times)} (target ≤ ${targetTimes(s.targets.perDeliveryVsFloor)}: ${every(s.met.floor, s.metEveryRound.floor ?? false)})`
     }.`,
   ];
+  if (s.p99ByAudience && s.p99ByAudience.length > 1) {
+    lines.push(
+      '',
+      table(
+        ['room size', 'coalesced p99', 'raw floor p99'],
+        s.p99ByAudience.map((a) => [
+          `${int(a.viewers)} viewers`,
+          spreadOr(a.batched, ms, a.viewers === s.targets.p99AtViewers),
+          spreadOr(a.floor, ms),
+        ]),
+      ),
+    );
+  }
   const b = r.modes.find((m) => m.mode === 'batched');
   const f = r.modes.find((m) => m.mode === 'floor');
   if (b) {

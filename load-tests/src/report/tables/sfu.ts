@@ -22,8 +22,12 @@ function sfuRow(label: string, t: TargetSummary, targets: SfuReport['summary']['
 export function renderSfu(r: AnySfuReport): string {
   const s = r.summary;
   const o = r.options;
-  const diff = differing(o, sfuDefaults(false), ['steps', 'stepSeconds', 'settleSeconds', 'plain', 'baseline', 'quick']);
-  const rows = [sfuRow('one worker, SRTP viewers', s.mediasoup, s.targets, s.met)];
+  const diff = differing(o, sfuDefaults(false), ['steps', 'stepSeconds', 'settleSeconds', 'plain', 'libuv', 'baseline', 'quick']);
+  const twoBuilds = s.mediasoupLibuv !== undefined;
+  const rows = [
+    sfuRow(twoBuilds ? 'one worker (io_uring build), SRTP viewers' : 'one worker, SRTP viewers', s.mediasoup, s.targets, s.met),
+  ];
+  if (s.mediasoupLibuv) rows.push(sfuRow('same, libuv-only build (no io_uring)', s.mediasoupLibuv, null, null));
   if (s.mediasoupPlain) rows.push(sfuRow('same worker, no SRTP', s.mediasoupPlain, null, null));
   if (s.baseline) rows.push(sfuRow('plain Node UDP relay (baseline)', s.baseline, null, null));
   const ratio = (name: string, x: { viewers: number; ratio: number } | null) =>
@@ -34,6 +38,11 @@ export function renderSfu(r: AnySfuReport): string {
     table(['forwarder', 'carried', 'packets/s per core', 'p95 latency', 'highest step run, stopped because'], rows),
     '',
     `Packets/s per core at the highest step both carried: ${[
+      ...(twoBuilds
+        ? [
+            `${ratio('io_uring ÷ libuv build', s.ratios.mediasoupVsLibuv ?? null)} (target ${times(s.targets.ioUringVsLibuv ?? 0)}: ${met(s.met.ioUringGain ?? false)})`,
+          ]
+        : []),
       ratio('SRTP ÷ no SRTP', s.ratios.mediasoupVsMediasoupPlain),
       ratio('SRTP ÷ relay', s.ratios.mediasoupVsRelay),
       ratio('no SRTP ÷ relay', s.ratios.mediasoupPlainVsRelay),
@@ -47,5 +56,12 @@ export function earlierSfu(r: AnySfuReport): string {
     t
       ? `${name} ${int(t.carries)} viewers, ${t.forwardedPerCoreAtCarries === null ? '–' : kilo(t.forwardedPerCoreAtCarries)} packets/s per core`
       : null;
-  return [one('SRTP', s.mediasoup), one('no SRTP', s.mediasoupPlain), one('relay', s.baseline)].filter(Boolean).join('; ');
+  return [
+    one('SRTP', s.mediasoup),
+    one('SRTP, libuv build', s.mediasoupLibuv ?? null),
+    one('no SRTP', s.mediasoupPlain),
+    one('relay', s.baseline),
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
