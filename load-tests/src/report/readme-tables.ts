@@ -29,7 +29,7 @@ export type BenchTable = (typeof BENCH_TABLES)[number];
  * generated line each, from their own files, so the comparison is not hand-typed either.
  */
 export const EARLIER_RUNS: Record<BenchTable, string[]> = {
-  sfu: ['sfu-2026-11-22T08-49-28.345Z.json'],
+  sfu: ['sfu-2026-11-22T08-49-28.345Z.json', 'sfu-2026-12-06T19-58-33.518Z.json', 'sfu-2026-12-06T21-34-54.625Z.json'],
   ledger: ['ledger-2026-11-22T09-53-44-905Z.json', 'ledger-2026-12-01T10-51-05-935Z.json'],
   chat: [
     'chat-2026-12-01T09-34-04.216Z.json',

@@ -28,12 +28,14 @@ export interface Ready<T> {
 /** CPU time used by a process so far, with the moment it was read. */
 export interface CpuSample {
   cpuMicros: number;
+  /** Of cpuMicros, time in the kernel (on loopback a send also runs the receiver's side of the stack). */
+  systemMicros: number;
   atNs: string;
 }
 
 export function cpuSample(): CpuSample {
   const u = process.cpuUsage();
-  return { cpuMicros: u.user + u.system, atNs: process.hrtime.bigint().toString() };
+  return { cpuMicros: u.user + u.system, systemMicros: u.system, atNs: process.hrtime.bigint().toString() };
 }
 
 /** Fraction of one core used between two samples (0.5 = half a core). */

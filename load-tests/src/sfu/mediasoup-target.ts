@@ -150,7 +150,7 @@ export class MediasoupTarget implements ForwardingTarget {
   async cpu(): Promise<CpuSample> {
     const atNs = process.hrtime.bigint().toString();
     const u = await this.#worker.getResourceUsage();
-    return { cpuMicros: (u.ru_utime + u.ru_stime) * 1000, atNs };
+    return { cpuMicros: (u.ru_utime + u.ru_stime) * 1000, systemMicros: u.ru_stime * 1000, atNs };
   }
 
   /**

@@ -46,6 +46,8 @@ export interface StepResult {
   forwardedPerSec: number;
   /** Forwarder process CPU over activeSec, % of one core. */
   forwarderCpuPct: number;
+  /** Of forwarderCpuPct, the kernel's (absent in runs before it was recorded). */
+  forwarderKernelCpuPct?: number;
   /** Packets forwarded ÷ forwarder CPU seconds; null when CPU was ~0. */
   forwardedPerCore: number | null;
   sinkCpuPct: number;
@@ -83,6 +85,8 @@ export interface TargetSummary {
   forwardedPerSecAtCarries: number | null;
   forwardedPerCoreAtCarries: number | null;
   cpuPctAtCarries: number | null;
+  /** Of cpuPctAtCarries, the kernel's (absent in runs before it was recorded). */
+  kernelCpuPctAtCarries?: number | null;
   latencyP95MsAtCarries: number | null;
   /**
    * Highest carried step whose latency p95 also meets the target. On a shared
@@ -187,6 +191,7 @@ export function summarizeTarget(target: TargetName, steps: StepResult[], stopped
     forwardedPerSecAtCarries: best ? Math.round(best.forwardedPerSec) : null,
     forwardedPerCoreAtCarries: best?.forwardedPerCore ?? null,
     cpuPctAtCarries: best?.forwarderCpuPct ?? null,
+    kernelCpuPctAtCarries: best?.forwarderKernelCpuPct ?? null,
     latencyP95MsAtCarries: best?.latencyMs.p95 ?? null,
     carriesWithinLatencyTarget:
       mine.filter((s) => s.healthy && s.latencyMs.p95 !== null && s.latencyMs.p95 <= TARGETS.latencyP95Ms).at(-1)?.viewers ?? 0,

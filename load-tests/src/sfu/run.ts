@@ -144,6 +144,7 @@ async function measureStep({ target, group, latency }: Lane, viewers: number, si
     backlogTimedOut: timedOut,
     forwardedPerSec: Math.round(forwarded / activeSec),
     forwarderCpuPct: Math.round((forwarderCpuSec / activeSec) * 1000) / 10,
+    forwarderKernelCpuPct: Math.round(((cpu1.systemMicros - cpu0.systemMicros) / 1e6 / activeSec) * 1000) / 10,
     forwardedPerCore: forwarderCpuSec > 0.01 ? Math.round(forwarded / forwarderCpuSec) : null,
     sinkCpuPct: Math.round(((sink1.cpu.cpuMicros - sink0.cpu.cpuMicros) / 1e6 / activeSec) * 1000) / 10,
     benchCpuPct: Math.round(cpuFraction(bench0, bench1) * 1000) / 10,
@@ -232,7 +233,7 @@ export async function runSfuBench(options: SfuOptions, log: Log = () => {}): Pro
         }
         steps.push(step);
         log(
-          `${target.name} ${viewers} viewers: loss ${step.lossPct}% cpu ${step.forwarderCpuPct}% ` +
+          `${target.name} ${viewers} viewers: loss ${step.lossPct}% cpu ${step.forwarderCpuPct}% (kernel ${step.forwarderKernelCpuPct}%) ` +
             `${step.forwardedPerSec} pkts/s p95 ${step.latencyMs.p95 ?? '-'} ms (set-up ${step.setupMs} ms)`,
         );
         const run = step.healthy ? 0 : (unhealthyRun.get(target.name) ?? 0) + 1;

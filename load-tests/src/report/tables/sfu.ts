@@ -10,10 +10,15 @@ type AnySfuReport = Omit<SfuReport, 'machine'> & { machine: AnyMachine };
 function sfuRow(label: string, t: TargetSummary, targets: SfuReport['summary']['targets'] | null, m: SfuReport['summary']['met'] | null) {
   const perCore = t.forwardedPerCoreAtCarries === null ? '–' : kilo(t.forwardedPerCoreAtCarries);
   const p95 = t.latencyP95MsAtCarries === null ? '–' : ms(t.latencyP95MsAtCarries);
+  const cpu =
+    t.cpuPctAtCarries === null
+      ? '–'
+      : `${Math.round(t.cpuPctAtCarries)} %${t.kernelCpuPctAtCarries == null ? '' : ` (kernel ${Math.round(t.kernelCpuPctAtCarries)} %)`}`;
   return [
     label,
     targets && m ? `**${int(t.carries)}** (target ${int(targets.viewersPerWorker)}: ${met(m.viewersPerWorker)})` : int(t.carries),
     targets && m ? `**${perCore}** (target ${targets.packetsPerSecPerCore / 1000}k: ${met(m.packetsPerSecPerCore)})` : perCore,
+    cpu,
     targets && m ? `${p95} (target ${ms(targets.latencyP95Ms)}: ${met(m.latencyP95Ms)})` : p95,
     `${int(t.highestStepRun)}, ${t.stoppedBecause}`,
   ];
@@ -35,7 +40,7 @@ export function renderSfu(r: AnySfuReport): string {
   return [
     `Steps ${o.steps.map(int).join(', ')} viewers, ${o.stepSeconds} s holds after ${o.settleSeconds} s to settle; relay baseline ${o.baseline ? 'in the same run' : 'not run'}.${notFull(diff)}`,
     '',
-    table(['forwarder', 'carried', 'packets/s per core', 'p95 latency', 'highest step run, stopped because'], rows),
+    table(['forwarder', 'carried', 'packets/s per core', 'CPU there', 'p95 latency', 'highest step run, stopped because'], rows),
     '',
     `Packets/s per core at the highest step both carried: ${[
       ...(twoBuilds
