@@ -1,7 +1,7 @@
 import { lineChart } from '../report/svg-chart.js';
-import { CLICK_MODES, STEP_LIMITS, TARGETS, type AdClicksReport, type ClickMode } from './clicks-run.js';
+import { CLICK_MODES, STEP_LIMITS, TARGETS, type AdClicksReport, type ClickMode } from './clicks-report.js';
 import { machineLine } from '../report/machine.js';
-import type { Spread } from './run.js';
+import type { Spread } from './ads-report.js';
 
 const COLORS: Record<ClickMode, string> = { billed: '#16a34a', redirect: '#2563eb' };
 const int = (n: number) => Math.round(n).toLocaleString('en-US');

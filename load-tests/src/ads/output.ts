@@ -1,5 +1,5 @@
 import { lineChart } from '../report/svg-chart.js';
-import { DISTURBED_LOADAVG, MODES, TARGETS, type AdsReport, type Spread } from './run.js';
+import { DISTURBED_LOADAVG, MODES, TARGETS, type AdsReport, type Spread } from './ads-report.js';
 
 const COLORS = { hawker: '#16a34a', linear: '#d97706', sql: '#2563eb' } as const;
 

@@ -1,6 +1,6 @@
 import { lineChart } from '../report/svg-chart.js';
 import { machineLine } from '../report/machine.js';
-import { TARGET, type PageWeightReport, type Spread } from './run.js';
+import { TARGET, type PageWeightReport, type Spread } from './report.js';
 import { VIEWER_MODES, type ViewerMode } from './viewer.js';
 
 const COLORS: Record<ViewerMode, string> = { webrtc: '#16a34a', hls: '#2563eb', fallback: '#d97706' };

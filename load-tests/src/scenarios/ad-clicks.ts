@@ -1,7 +1,7 @@
 import { adClicksChart, formatAdClicksReport } from '../ads/clicks-output.js';
 import { runAdClicksBench, type AdClicksOptions } from '../ads/clicks-run.js';
 import { defaultResultsDir, isFullRun, notFullNote, writeResults } from '../report/results.js';
-import { scenarioFlags } from './flags.js';
+import { flagsOrExitCode } from './flags.js';
 
 const FULL = { rounds: 5, startConcurrency: 8, maxSteps: 7, maxSeconds: 5, campaigns: 200, capped: 50 };
 const QUICK = { rounds: 2, startConcurrency: 8, maxSteps: 3, maxSeconds: 2, campaigns: 40, capped: 10 };
@@ -22,12 +22,8 @@ the bench creates its own database and drops it. BENCH_REDIS_URL (default redis:
 AD_CLICKS_PROFILE=<dir>: each api node writes a CPU profile of its run to <dir>/ad-clicks-<node>.cpuprofile.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const flags = scenarioFlags(argv, VALUED);
-  if (!flags) return 2;
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const flags = flagsOrExitCode(argv, VALUED, USAGE);
+  if (typeof flags === 'number') return flags;
   const { quick, value } = flags;
   const base = quick ? QUICK : FULL;
   const campaigns = Number(value('campaigns') ?? base.campaigns);

@@ -1,7 +1,7 @@
 import { formatAdsReport, adsChart } from '../ads/output.js';
 import { runAdsBench, type AdsBenchOptions } from '../ads/run.js';
 import { defaultResultsDir, isFullRun, notFullNote, writeResults } from '../report/results.js';
-import { scenarioFlags } from './flags.js';
+import { flagsOrExitCode } from './flags.js';
 
 const FULL = { sizes: [1_000, 10_000, 100_000], searchSizes: [10_000], rounds: 5, maxDecisions: 100_000, maxSeconds: 3 };
 const QUICK = { sizes: [10_000], searchSizes: [10_000], rounds: 2, maxDecisions: 5_000, maxSeconds: 1 };
@@ -18,12 +18,8 @@ BENCH_DATABASE_URL: admin connection (default postgresql://postgres@127.0.0.1:54
 creates its own database and drops it.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const flags = scenarioFlags(argv, VALUED);
-  if (!flags) return 2;
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const flags = flagsOrExitCode(argv, VALUED, USAGE);
+  if (typeof flags === 'number') return flags;
   const { quick, value } = flags;
   const base = quick ? QUICK : FULL;
   const list = (v: string | undefined) => (v === 'none' ? [] : v?.split(',').map(Number));

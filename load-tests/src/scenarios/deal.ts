@@ -1,7 +1,7 @@
 import { runDealBench, TARGETS, type DealReport } from '../deal/run.js';
 import { defaultResultsDir, isFullRun, notFullNote, writeResults } from '../report/results.js';
 import { lineChart } from '../report/svg-chart.js';
-import { scenarioFlags } from './flags.js';
+import { flagsOrExitCode } from './flags.js';
 
 const USAGE = `usage: npm run bench -- deal [--quick] [--buyers 10000] [--units 500] [--limit 1] [--spread-ms 1000] [--rounds 3] [--no-write]
 N logged-in buyers in one live room press Buy on a flash deal within --spread-ms: Hawker (the gate answers,
@@ -9,12 +9,8 @@ the checkout into escrow runs behind) against a naive PostgreSQL row-lock purcha
 BENCH_DATABASE_URL (admin connection, default postgresql://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const flags = scenarioFlags(argv, ['buyers', 'units', 'limit', 'spread-ms', 'rounds']);
-  if (!flags) return 2;
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const flags = flagsOrExitCode(argv, ['buyers', 'units', 'limit', 'spread-ms', 'rounds'], USAGE);
+  if (typeof flags === 'number') return flags;
   const { quick, value } = flags;
   const o = {
     buyers: Number(value('buyers') ?? (quick ? 1000 : 10_000)),

@@ -28,3 +28,19 @@ export function scenarioFlags(argv: string[], valued: string[]) {
     return undefined;
   }
 }
+
+export type ScenarioFlags = NonNullable<ReturnType<typeof scenarioFlags>>;
+
+/**
+ * scenarioFlags, then --help: the flags to run with, or the exit code to
+ * return at once (2: the flags were wrong, 0: the usage was printed).
+ */
+export function flagsOrExitCode(argv: string[], valued: string[], usage: string): ScenarioFlags | number {
+  const flags = scenarioFlags(argv, valued);
+  if (!flags) return 2;
+  if (flags.help) {
+    console.log(usage);
+    return 0;
+  }
+  return flags;
+}

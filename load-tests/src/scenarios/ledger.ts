@@ -1,7 +1,7 @@
 import { LEDGER_TARGET, runLedgerBench, type LedgerReport } from '../ledger/run.js';
 import { defaultResultsDir, isFullRun, notFullNote, writeResults } from '../report/results.js';
 import { lineChart } from '../report/svg-chart.js';
-import { scenarioFlags } from './flags.js';
+import { flagsOrExitCode } from './flags.js';
 
 const VALUED = ['clients', 'seconds', 'rounds'];
 
@@ -13,12 +13,8 @@ every client count). BENCH_DATABASE_URL admin connection; default postgresql://p
 Only a full run (no --quick and no other option) rewrites ledger-latest.json/.svg; any run writes ledger-<time>.json.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const flags = scenarioFlags(argv, VALUED);
-  if (!flags) return 2;
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const flags = flagsOrExitCode(argv, VALUED, USAGE);
+  if (typeof flags === 'number') return flags;
   const { quick, value } = flags;
   const clients = (value('clients') ?? (quick ? '4' : '1,4,8,16')).split(',').map(Number);
   const seconds = Number(value('seconds') ?? (quick ? 2 : 4));

@@ -2,7 +2,7 @@ import { formatPageWeightReport, pageWeightChart } from '../page-weight/output.j
 import { runPageWeightBench, type PageWeightOptions } from '../page-weight/run.js';
 import { ENCODINGS, VIEWER_MODES, type Encoding, type ViewerMode } from '../page-weight/viewer.js';
 import { defaultResultsDir, isFullRun, notFullNote, writeResults } from '../report/results.js';
-import { scenarioFlags } from './flags.js';
+import { flagsOrExitCode } from './flags.js';
 
 const FULL = { rounds: 3, warmup: true };
 const QUICK = { rounds: 1, warmup: false };
@@ -21,12 +21,8 @@ BENCH_DATABASE_URL: admin connection (default postgresql://postgres@127.0.0.1:54
 creates its own database and drops it.`;
 
 export async function main(argv: string[]): Promise<number> {
-  const flags = scenarioFlags(argv, VALUED);
-  if (!flags) return 2;
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const flags = flagsOrExitCode(argv, VALUED, USAGE);
+  if (typeof flags === 'number') return flags;
   const { quick, value } = flags;
   const base = quick ? QUICK : FULL;
   const modes = (value('modes')?.split(',') ?? [...VIEWER_MODES]) as ViewerMode[];

@@ -1,4 +1,4 @@
-import type { AdClicksReport } from '../../ads/clicks-run.js';
+import type { AdClicksReport } from '../../ads/clicks-report.js';
 import { int, met, ms, range, spreadOr, table, times } from './format.js';
 
 // The README's `bench-table:ad-clicks` block, from `ad-clicks-*.json` (see ../readme-tables.ts).

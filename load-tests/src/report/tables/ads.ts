@@ -1,4 +1,4 @@
-import type { AdsPoint, AdsReport, ModeSummary as AdsModeSummary } from '../../ads/run.js';
+import type { AdsPoint, AdsReport, ModeSummary as AdsModeSummary } from '../../ads/ads-report.js';
 import { int, met, ms, spread, table, targetTimes, times, us } from './format.js';
 
 // The README's `bench-table:ads` block, from `ads-*.json` (see ../readme-tables.ts).

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { PageWeightReport } from '../../page-weight/run.js';
+import type { PageWeightReport } from '../../page-weight/report.js';
 import { int, kb, met, range, spread, table } from './format.js';
 
 // The README's `bench-table:page-weight` block, from `page-weight-*.json` (see ../readme-tables.ts).

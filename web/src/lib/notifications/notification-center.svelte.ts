@@ -1,34 +1,11 @@
-import type {
-  ClientToServerEvents,
-  NotificationKind,
-  NotificationPayload,
-  NotificationPush,
-  NotificationsPage,
-  NotificationView,
-  ServerToClientEvents,
-} from '@hawker/shared';
+import type { ClientToServerEvents, NotificationPush, NotificationsPage, NotificationView, ServerToClientEvents } from '@hawker/shared';
 import type { Socket } from 'socket.io-client';
 import { errorMessage } from '../api.js';
 import { session, type SessionStatus } from '../session.svelte.js';
 import { listNotifications, markNotificationsRead, type MarkReadTarget, type NotificationsQuery } from './api.js';
+import { closestPush, sameNotification, type BellNotification } from './bell-items.js';
 
-/** One line in the bell. */
-export interface BellNotification {
-  /** Stable for the item's life in the list (keyed each); the id once known, else a local key. */
-  key: string;
-  /**
-   * The server's id. Null for one heard by push and not yet matched to a row
-   * from a pull: pushes carry no id, and a creator's go-live reaches followers
-   * before their rows are written (the fan-out writes them behind the push).
-   */
-  id: string | null;
-  kind: NotificationKind;
-  payload: NotificationPayload;
-  createdAt: string;
-  read: boolean;
-  /** Heard live on the socket (so a later push of the same row is not counted twice). */
-  pushed: boolean;
-}
+export type { BellNotification } from './bell-items.js';
 
 /** The part of a Socket.IO client socket the centre uses; tests pass a fake. */
 export interface NotificationSocket {
@@ -63,13 +40,6 @@ export const SYNC_LIMIT = 100;
  * little overlap is pulled again and de-duplicated rather than missed.
  */
 export const SYNC_OVERLAP_MS = 5_000;
-/**
- * How far apart a push and a pulled row may be in time and still be the same
- * notification. A go-live is pushed first and written in batches afterwards
- * (seconds for 100,000 followers, longer if a node had to pick the job up).
- */
-export const MATCH_BEFORE_MS = 60_000;
-export const MATCH_AFTER_MS = 10 * 60_000;
 /** After the server refused the socket outright, or ended it while the session is still good. */
 export const RETRY_MS = 15_000;
 
@@ -396,31 +366,6 @@ export class NotificationCenter {
     if (keys.length === 0) return;
     this.items = this.items.map((n) => (keys.includes(n.key) && n.read !== read ? { ...n, read } : n));
   }
-}
-
-function sameNotification(a: { kind: string; payload: NotificationPayload }, b: NotificationPush, rowAt: string, pushAt: string): boolean {
-  if (a.kind !== b.kind || !samePayload(a.payload, b.payload)) return false;
-  const gap = Date.parse(rowAt) - Date.parse(pushAt);
-  return gap >= -MATCH_BEFORE_MS && gap <= MATCH_AFTER_MS;
-}
-
-function samePayload(a: NotificationPayload, b: NotificationPayload): boolean {
-  return a.title === b.title && a.body === b.body && a.url === b.url && a.creatorId === b.creatorId;
-}
-
-/** The pushed, still unmatched item that is this row: same kind and payload, nearest in time. */
-function closestPush(items: BellNotification[], view: NotificationView): number {
-  let best = -1;
-  let bestGap = Infinity;
-  items.forEach((n, i) => {
-    if (n.id !== null || !sameNotification(view, n, view.createdAt, n.createdAt)) return;
-    const gap = Math.abs(Date.parse(view.createdAt) - Date.parse(n.createdAt));
-    if (gap < bestGap) {
-      best = i;
-      bestGap = gap;
-    }
-  });
-  return best;
 }
 
 /**
