@@ -4,6 +4,7 @@ import { Server } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TURN_SOCKETS } from '../src/realtime/broadcast-turns.js';
+import { directFrameWrites } from '../src/realtime/direct-frames.js';
 import { SingleBufferFramesAdapter } from '../src/realtime/single-buffer-frames.js';
 
 /**
@@ -45,18 +46,20 @@ afterAll(async () => {
   await io.close();
 });
 
-/** Counts what the server has handed to each socket's connection so far. */
-function countWrites(): { written: () => number } {
-  let written = 0;
+/** Counts what the server has written for the sockets since: through Engine.IO, and straight to the socket (direct-frames.ts). */
+function countWrites(): { written: () => number; direct: () => number } {
+  let viaEngine = 0;
+  const direct0 = directFrameWrites();
   for (const s of io.of('/').sockets.values()) {
     const client = s.client as unknown as { writeToEngine: (...args: unknown[]) => void };
     const write = client.writeToEngine.bind(client);
     client.writeToEngine = (...args: unknown[]) => {
-      written += 1;
+      viaEngine += 1;
       write(...args);
     };
   }
-  return { written: () => written };
+  const direct = () => directFrameWrites() - direct0;
+  return { written: () => viaEngine + direct(), direct };
 }
 
 describe('broadcasts to a big room, written in turns', () => {
@@ -70,6 +73,32 @@ describe('broadcasts to a big room, written in turns', () => {
     expect(written()).toBe(TURN_SOCKETS);
     await heard;
     expect(written()).toBe(VIEWERS);
+  });
+
+  it("writes an idle viewer's copy straight to its socket, and a busy one's behind what Engine.IO still holds for it", async () => {
+    const { direct } = countWrites();
+    const heard = Promise.all(clients.map((c) => new Promise((resolve) => c.once('idle', resolve))));
+    io.to('room').emit('idle', { n: 1 });
+    await heard;
+    // Every connection was idle: no packet objects, events or send callbacks per viewer.
+    expect(direct()).toBe(VIEWERS);
+
+    // Busy: '1' waits in Engine.IO's buffer behind '0' (whose send has not called back yet),
+    // so the broadcast '2' must queue behind it too, not overtake it on the wire.
+    const busy = clients.slice(20, 30);
+    const got = busy.map(() => [] as string[]);
+    busy.forEach((c, i) => c.on('order', (x: string) => got[i]!.push(x)));
+    const before = direct();
+    for (const c of busy) {
+      const s = io.of('/').sockets.get(c.id!)!;
+      void s.join('busy');
+      s.emit('order', '0');
+      s.emit('order', '1');
+    }
+    io.to('busy').emit('order', '2');
+    expect(direct() - before).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    got.forEach((seen) => expect(seen).toEqual(['0', '1', '2']));
   });
 
   it('keeps room events in the order they were sent, a small broadcast behind a big one included', async () => {

@@ -1,3 +1,5 @@
+import { preEncodedFrame, writeFrameDirectly } from './direct-frames.js';
+
 /**
  * A broadcast to a 10,000-viewer room is 10,000 socket writes, about 35 µs
  * of the kernel's time each here: ~350 ms in which the node answers nobody.
@@ -18,6 +20,8 @@
  * once. `broadcastWithAck` would count its sockets too early, so nothing
  * here broadcasts with acks to a room. Without those internals it does
  * nothing: a socket.io upgrade can only lose the batching, never delivery.
+ * Each socket's copy goes straight to its TCP socket when its connection is
+ * idle (direct-frames.ts).
  */
 export const TURN_SOCKETS = 500;
 
@@ -57,13 +61,22 @@ export function writeBroadcastsInTurns<A extends object>(adapter: A, turnSockets
   const apply = target.apply;
   if (typeof encode !== 'function' || typeof apply !== 'function') return adapter;
   let broadcasting = false;
+  let frame: Buffer | undefined;
   target._encode = function (this: unknown, ...args: unknown[]) {
     broadcasting = true;
-    return encode.apply(this, args);
+    const encoded = encode.apply(this, args);
+    frame = preEncodedFrame(args[1]);
+    return encoded;
   };
-  target.apply = function (this: unknown, opts, write) {
-    if (!broadcasting) return apply.call(this, opts, write);
+  target.apply = function (this: unknown, opts, adapterWrite) {
+    if (!broadcasting) return apply.call(this, opts, adapterWrite);
     broadcasting = false;
+    const ready = frame;
+    const write = ready
+      ? (socket: unknown) => {
+          if (!writeFrameDirectly(socket, ready)) adapterWrite(socket);
+        }
+      : adapterWrite;
     const sockets: unknown[] = [];
     apply.call(this, opts, (socket) => sockets.push(socket));
     if (sockets.length <= turnSockets && queue.length === 0) {
