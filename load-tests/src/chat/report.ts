@@ -233,7 +233,9 @@ export function formatReport(r: ChatReport): string {
     `batched ÷ naive deliveries/s (medians): ${s.ratio ?? '—'}×, by round ${sp(s.ratioByRound, (n) => `${n}×`)} (target ≥ ${s.targets.ratioVsNaive}×: ${verdict(s.met.ratio, s.metEveryRound.ratio)})`,
     `batched p99 delivery latency (median): ${s.p99Ms.batched ?? '—'} ms${judged ? `; at ${judged.viewers} viewers ${judged.batched?.median ?? '—'} ms` : ''} (target ≤ ${s.targets.p99Ms} ms${judged ? ` at ${judged.viewers}` : ''}: ${verdict(s.met.p99, s.metEveryRound.p99)})`,
     ...(s.p99ByAudience && s.p99ByAudience.length > 1
-      ? [`p99 by room size (batched / floor): ${s.p99ByAudience.map((a) => `${a.viewers}: ${sp(a.batched)} / ${sp(a.floor)} ms`).join('; ')}`]
+      ? [
+          `p99 by room size (batched / floor): ${s.p99ByAudience.map((a) => `${a.viewers}: ${sp(a.batched)} / ${sp(a.floor)} ms`).join('; ')}`,
+        ]
       : []),
     s.met.floor === null
       ? 'raw floor: not run (--no-floor)'

@@ -37,6 +37,8 @@ export const EARLIER_RUNS: Record<BenchTable, string[]> = {
     'chat-2026-12-01T09-37-24.361Z.json',
     'chat-2026-12-01T11-05-44.993Z.json',
     'chat-2026-12-06T20-04-07.491Z.json',
+    'chat-2026-12-06T21-38-38.850Z.json',
+    'chat-2026-12-06T22-06-30.688Z.json',
   ],
   deal: [],
   ads: ['ads-2026-12-06T15-52-06.423Z.json', 'ads-2026-12-06T15-56-54.137Z.json'],

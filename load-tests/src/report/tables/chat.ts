@@ -127,5 +127,11 @@ function renderChatV1(r: ChatV1): string {
 
 export function earlierChat(r: AnyChatReport): string {
   const s = r.summary;
-  return `coalesced ÷ naive ${s.ratio === null ? '–' : times(s.ratio)}, coalesced p99 ${s.p99Ms.batched === null ? '–' : ms(s.p99Ms.batched)}`;
+  const o = r.options;
+  const rounds = 'rounds' in o ? ` (${o.rounds} rounds)` : '';
+  const diff =
+    'runs' in r ? differing(o, chatDefaults(), [...CHAT_OPTIONS, 'floor', ...('audiences' in o ? (['audiences'] as const) : [])]) : [];
+  const notFullRun = diff.length ? `; not a full run: ${diff.map((k) => `${k} ${JSON.stringify(o[k as keyof typeof o])}`).join(', ')}` : '';
+  const at5000 = s.p99ByAudience?.find((a) => a.viewers === 5_000)?.batched;
+  return `coalesced ÷ naive ${s.ratio === null ? '–' : times(s.ratio)}${rounds}, coalesced p99 ${s.p99Ms.batched === null ? '–' : ms(s.p99Ms.batched)}${at5000 ? ` (at 5,000 viewers ${ms(at5000.median)})` : ''}${notFullRun}`;
 }
