@@ -13,6 +13,15 @@ import { defaultResultsDir, isDefaultRun } from '../src/report/results.js';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'hawker-chat-summary-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** The README block for `report` as chat-latest.json, beside the earlier runs the README lists (copied from the results). */
+function renderAsLatest(report: unknown, name: string): string {
+  const dir = path.join(tmp, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'chat-latest.json'), JSON.stringify(report));
+  for (const f of EARLIER_RUNS.chat) copyFileSync(path.join(defaultResultsDir, f), path.join(dir, f));
+  return renderBenchTable('chat', dir);
+}
+
 /** A run with the figures the summary reads. */
 function run(mode: ModeName, round: number, deliveriesPerSec: number, p99: number, cpuMicros = 4): ModeResult {
   const r = modeResult(mode, round, mode === 'batched' ? 100 : 0, defaultOptions(), {
@@ -105,12 +114,8 @@ describe('chat bench rounds', () => {
     };
     expect(formatReport(report)).toContain('by round 3.82× [3×–4×]');
 
-    const dir = path.join(tmp, 'v2');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'chat-latest.json'), JSON.stringify(report));
     // The earlier runs the README lists are in the format before rounds.
-    for (const f of EARLIER_RUNS.chat) copyFileSync(path.join(defaultResultsDir, f), path.join(dir, f));
-    const block = renderBenchTable('chat', dir);
+    const block = renderAsLatest(report, 'v2');
     expect(block).toContain('3 rounds, modes in rotated order, a fresh server per run; medians [min–max] over rounds.');
     expect(block).not.toContain('Not a full run');
     expect(block).toContain(
@@ -163,11 +168,7 @@ describe('chat bench rounds', () => {
       ...summarize(main, audiences, 10_000),
       audiences,
     };
-    const dir = path.join(tmp, 'audiences');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'chat-latest.json'), JSON.stringify(report));
-    for (const f of EARLIER_RUNS.chat) copyFileSync(path.join(defaultResultsDir, f), path.join(dir, f));
-    const block = renderBenchTable('chat', dir);
+    const block = renderAsLatest(report, 'audiences');
     expect(block).toContain('coalesced p99 at 5,000 viewers 240 ms (target 250 ms: **met**, not in every round)');
     expect(block).toContain('| 2,500 viewers | 100 ms [90–110 ms] | 80 ms [70–90 ms] |');
     expect(block).toContain('| 5,000 viewers | **240 ms** [200–260 ms] | 160 ms [150–170 ms] |');
