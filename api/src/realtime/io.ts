@@ -14,6 +14,7 @@ import type { DealService } from '../services/deal.service.js';
 import type { TaskTracker } from './task-tracker.js';
 import type { ViewerCountFanout } from './viewer-count-fanout.js';
 import { SingleBufferFramesAdapter, withSingleBufferFrames } from './single-buffer-frames.js';
+import { writeAllFramesWhole } from './single-write-frames.js';
 import { admitConnections, originCheck, type AdmissionDeps } from './admission.js';
 
 export type HawkerServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -56,6 +57,8 @@ export function createRealtimeServer(http: HttpServer, deps: RealtimeDeps): Hawk
       : SingleBufferFramesAdapter,
   });
 
+  // Acks and a socket's own emits: each frame in one write too (single-write-frames.ts).
+  writeAllFramesWhole(io);
   admitConnections(io, deps);
   io.on('connection', (socket) => {
     registerRoomHandlers(socket, deps);
