@@ -4,7 +4,7 @@ import { defaultResultsDir } from './results.js';
 import { earlierAdClicks, renderAdClicks } from './tables/ad-clicks.js';
 import { earlierAds, renderAds } from './tables/ads.js';
 import { earlierChat, renderChat } from './tables/chat.js';
-import { isDealReport, renderDeal } from './tables/deal.js';
+import { earlierDeal, isDealReport, renderDeal } from './tables/deal.js';
 import { earlierLedger, renderLedger } from './tables/ledger.js';
 import { type AnyMachine, loadAtStart, machineLine } from './tables/machine.js';
 import { earlierPageWeight, renderPageWeight } from './tables/page-weight.js';
@@ -40,7 +40,7 @@ export const EARLIER_RUNS: Record<BenchTable, string[]> = {
     'chat-2026-12-06T21-38-38.850Z.json',
     'chat-2026-12-06T22-06-30.688Z.json',
   ],
-  deal: [],
+  deal: ['deal-2026-12-06T19-29-22.148Z.json', 'deal-2026-12-06T22-33-30.403Z.json'],
   ads: ['ads-2026-12-06T15-52-06.423Z.json', 'ads-2026-12-06T15-56-54.137Z.json'],
   'ad-clicks': ['ad-clicks-2026-12-06T16-53-08.875Z.json'],
   'page-weight': ['page-weight-2026-12-06T17-17-19.799Z.json'],
@@ -54,7 +54,7 @@ const RENDERERS: Record<BenchTable, Renderer> = {
   sfu: { render: renderSfu, earlier: earlierSfu },
   ledger: { render: renderLedger, earlier: earlierLedger },
   chat: { render: renderChat, earlier: earlierChat },
-  deal: { render: renderDeal, accepts: isDealReport },
+  deal: { render: renderDeal, earlier: earlierDeal, accepts: isDealReport },
   ads: { render: renderAds, earlier: earlierAds },
   'ad-clicks': { render: renderAdClicks, earlier: earlierAdClicks },
   'page-weight': { render: renderPageWeight, earlier: earlierPageWeight },

@@ -63,3 +63,11 @@ export function renderDeal(r: DealReport): string {
     ].join('; '),
   ].join('\n');
 }
+
+/** One line for an earlier run: the three timed figures against their targets. */
+export function earlierDeal(r: DealReport): string {
+  const s = r.summary;
+  const join = (mode: 'hawker' | 'naive') => r.modes.find((m) => m.mode === mode)?.joinSeconds.median;
+  const seconds = (n: number | undefined) => (n === undefined ? '–' : `${n.toFixed(1)} s`);
+  return `press → answer p99 ${ms(s.hawkerAckP99Ms)}, Hawker ÷ naive attempts/s ${times(s.ratio)}, joins ${seconds(join('hawker'))} (naive ${seconds(join('naive'))})`;
+}
