@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import {
   BENCH_TABLES,
   blockText,
   DEAL_NO_RESULTS,
+  EARLIER_RUNS,
   readBenchTables,
   renderBenchTable,
   renderBenchTables,
@@ -63,6 +64,8 @@ describe('the deal block', () => {
   it('renders medians, spreads and the targets from the current format', () => {
     const dir = path.join(tmp, 'new');
     writeResultsFile(dir, 'deal-latest.json', dealReport());
+    // The earlier runs the README lists, from the results (one line each under the table).
+    for (const f of EARLIER_RUNS.deal) copyFileSync(path.join(defaultResultsDir, f), path.join(dir, f));
     const block = renderBenchTable('deal', dir);
     expect(block).toContain('`load-tests/results/deal-latest.json`, run of 2026-12-07T10:00:00.000Z: 2 cores');
     expect(block).toContain('PostgreSQL 15.20, Redis 7.0.15');
@@ -75,6 +78,9 @@ describe('the deal block', () => {
     expect(block).toContain('Hawker ÷ naive attempts/s **3.21×** (target ≥ 3×: **met**)');
     expect(block).toContain('(target ≤ 10 s and no slower: **met**)');
     expect(block).toContain('1,000 paid, 0 failed over the rounds): **met**');
+    expect(block).toContain(
+      '- `deal-2026-12-06T22-33-30.403Z.json` (load 0.33 at the start): press → answer p99 490 ms, Hawker ÷ naive attempts/s 4.79×, joins 13.1 s (naive 47.8 s).',
+    );
   });
 });
 
